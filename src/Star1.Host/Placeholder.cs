@@ -1,0 +1,1 @@
+namespace Star1.Host; internal static class Placeholder {}

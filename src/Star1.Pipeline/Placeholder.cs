@@ -1,0 +1,1 @@
+namespace Star1.Pipeline; internal static class Placeholder {}
