@@ -1,0 +1,181 @@
+using System.Reflection;
+using Cake.Cli;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Spectre.Console;
+using Star1.Pipeline.Engine;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+
+namespace Star1.Host;
+
+/// <summary>
+/// Runs a graph of Frosting-style task classes on the real Cake engine: builds the Cake services, registers
+/// every task with CakeEngine, registers stage tasks with the stage engine, takes the build lock, and runs
+/// the target with Cake's own build, dry-run or tree host. Then prints the stage table and writes the run record.
+/// </summary>
+public static class BuildHost
+{
+    public static async Task<int> RunAsync<TContext>(
+        string[] args,
+        Assembly tasks,
+        Func<ICakeContext, StageEngine, HostOptions, TContext> createContext,
+        IAnsiConsole? console = null)
+        where TContext : StageBuildContext
+    {
+        console ??= AnsiConsole.Console;
+        HostOptions options;
+        try
+        {
+            options = HostOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+
+        var graph = TaskInfo.Discover(tasks, typeof(TContext));
+        if (options.Help)
+        {
+            console.WriteLine(HostOptions.Usage);
+            PrintDescriptions(console, graph);
+            return 0;
+        }
+        var target = graph.FirstOrDefault(t => string.Equals(t.Name, options.Target, StringComparison.OrdinalIgnoreCase));
+        if (target is null)
+        {
+            console.MarkupLine($"[red]error:[/] no task named '{Markup.Escape(options.Target)}'; tasks are: {Markup.Escape(string.Join(", ", graph.Select(t => t.Name)))}");
+            return 2;
+        }
+        options = options with { Target = target.Name };
+        var unknownForced = options.ForceStages.Where(s => !graph.Any(t => t.IsStage && string.Equals(t.Name, s, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknownForced.Count > 0)
+        {
+            console.MarkupLine($"[red]error:[/] --force-stage {Markup.Escape(string.Join(", ", unknownForced))}: no such stage; stages are: {Markup.Escape(string.Join(", ", graph.Where(t => t.IsStage).Select(t => t.Name)))}");
+            return 2;
+        }
+        if (options.Describe)
+        {
+            PrintDescriptions(console, graph);
+            return 0;
+        }
+
+        var workspace = new Workspace(Directory.GetCurrentDirectory(), options.ArtifactsDir);
+        var reporter = new TextStageReporter(Console.Out);
+        StageEngine engine;
+        try
+        {
+            // Params are checked before anything runs: unknown keys, wrong types, bad --set paths.
+            var parameters = ParamsLoader.Load(options.ParamsFile, options.Profile, options.Sets);
+            engine = new StageEngine(workspace, parameters, reporter);
+        }
+        catch (Exception e) when (e is ParamsException or InvalidDataException)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+
+        var cake = CakeServices.CreateContext(options.Verbosity, workspace.RepoRoot);
+        var context = createContext(cake, engine, options);
+        var engineHost = new CakeEngine(new CakeDataService(), cake.Log);
+        try
+        {
+            Register(engineHost, engine, graph, context);
+        }
+        catch (ParamsException e)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+
+        var closure = options.Exclusive ? [target] : Closure(target, graph);
+        if (options.Tree)
+        {
+            await new TreeScriptHost(engineHost, cake, new CakeConsole(cake.Environment)).RunTargetAsync(target.Name);
+            return 0;
+        }
+        if (options.DryRun)
+        {
+            StageTables.PrintStatus(console, closure.Where(t => t.IsStage).Select(t => engine.Inspect(t.Name)));
+            var dry = new DryRunScriptHost(engineHost, cake, cake.Log);
+            if (options.Exclusive) dry.Settings.UseExclusiveTarget();
+            await dry.RunTargetAsync(target.Name);
+            return 0;
+        }
+
+        var started = DateTimeOffset.Now;
+        var readOnly = closure.All(t => t.ReadOnly);
+        BuildLock? buildLock = null;
+        Exception? failure = null;
+        try
+        {
+            if (!readOnly)
+            {
+                buildLock = BuildLock.Acquire(workspace.StateDir, $"target {target.Name}", options.LockWait, reporter.Info);
+                engine.CleanLeftovers();
+            }
+            var printer = new CakeSpectreReportPrinter(console);
+            var host = new BuildScriptHost(engineHost, new DefaultExecutionStrategy(cake.Log, printer), cake, printer, cake.Configuration, cake.Log);
+            if (options.Exclusive) host.Settings.UseExclusiveTarget();
+            await host.RunTargetAsync(target.Name);
+        }
+        catch (Exception e)
+        {
+            failure = e is CakeException { InnerException: { } inner } ? inner : e;
+        }
+        finally
+        {
+            StageTables.PrintOutcomes(console, engine.Outcomes);
+            if (!readOnly && failure is not BuildLockedException)
+            {
+                engine.Hashes.Save();
+                var record = RunRecord.From(target.Name, engine, started, failure).Write(workspace);
+                console.MarkupLine($"run record: {Markup.Escape(System.IO.Path.GetRelativePath(workspace.RepoRoot, record))}");
+            }
+            buildLock?.Dispose();
+        }
+        if (failure is null) return 0;
+        console.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");
+        return 1;
+    }
+
+    private static void Register<TContext>(CakeEngine cake, StageEngine stages, IReadOnlyList<TaskInfo> graph, TContext context)
+        where TContext : StageBuildContext
+    {
+        foreach (var info in graph)
+        {
+            var task = (FrostingTask<TContext>)Activator.CreateInstance(info.Type)!;
+            if (task is StageTask<TContext> stage)
+            {
+                var upstream = info.Dependencies.Select(TaskInfo.Of).Where(d => d.IsStage).Select(d => d.Name).ToList();
+                stages.Add(stage.Define(context, upstream));
+            }
+            var builder = cake.RegisterTask(info.Name)
+                .Description(info.Description)
+                .WithCriteria(_ => task.ShouldRun(context))
+                .Does(() => task.RunAsync(context));
+            foreach (var dep in info.Dependencies) builder.IsDependentOn(TaskInfo.NameOf(dep));
+        }
+    }
+
+    /// <summary>The target and everything it depends on, dependencies first.</summary>
+    private static List<TaskInfo> Closure(TaskInfo target, IReadOnlyList<TaskInfo> graph)
+    {
+        var wanted = new HashSet<Type>();
+        void Walk(Type type)
+        {
+            if (!wanted.Add(type)) return;
+            foreach (var dep in graph.First(t => t.Type == type).Dependencies) Walk(dep);
+        }
+        Walk(target.Type);
+        return graph.Where(t => wanted.Contains(t.Type)).ToList();
+    }
+
+    private static void PrintDescriptions(IAnsiConsole console, IReadOnlyList<TaskInfo> graph)
+    {
+        var table = new Table().AddColumns("Task", "Kind", "Description");
+        foreach (var t in graph) table.AddRow(Markup.Escape(t.Name), t.IsStage ? "stage" : "task", Markup.Escape(t.Description));
+        console.Write(table);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Star1.Host; internal static class Placeholder {}

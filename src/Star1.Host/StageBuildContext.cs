@@ -1,0 +1,27 @@
+using Cake.Core;
+using Star1.Pipeline.Engine;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+
+namespace Star1.Host;
+
+/// <summary>
+/// The typed build context every task receives: the Cake context (logging, file system, arguments) plus
+/// the stage engine, the effective params and the command-line options of this run.
+/// </summary>
+public class StageBuildContext(ICakeContext cake, StageEngine engine, HostOptions options) : CakeContextAdapter(cake)
+{
+    public StageEngine Engine { get; } = engine;
+    public HostOptions Options { get; } = options;
+    public EffectiveParams Params => Engine.Params;
+    public Workspace Workspace => Engine.Workspace;
+
+    /// <summary>Brings a stage up to date, honouring --force and --force-stage.</summary>
+    public async Task RunStageAsync(string stage)
+    {
+        var force = Options.Force || Options.ForceStages.Contains(stage, StringComparer.OrdinalIgnoreCase);
+        var outcome = await Engine.RunAsync(stage, force);
+        Log.Write(Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information,
+            "{0}: {1} ({2})", stage, RunRecord.StatusWord(outcome.Result), outcome.Reason);
+    }
+}

@@ -1,0 +1,45 @@
+using Spectre.Console;
+using Star1.Pipeline.Engine;
+
+namespace Star1.Host;
+
+/// <summary>The two tables users read: what each stage did this build, and what each stage would do now.</summary>
+public static class StageTables
+{
+    public static void PrintOutcomes(IAnsiConsole console, IReadOnlyList<StageOutcome> outcomes)
+    {
+        if (outcomes.Count == 0) return;
+        var table = new Table().Title("Stages").AddColumns("Stage", "Result", "Time", "Why");
+        foreach (var o in outcomes)
+        {
+            var word = RunRecord.StatusWord(o.Result);
+            var colour = o.Result switch
+            {
+                StageResult.Executed => "yellow",
+                StageResult.Restored => "blue",
+                StageResult.Failed => "red",
+                _ => "green",
+            };
+            table.AddRow(Markup.Escape(o.Stage), $"[{colour}]{word}[/]", $"{o.Duration.TotalSeconds:0.00} s", Markup.Escape(o.Reason));
+        }
+        console.Write(table);
+    }
+
+    public static void PrintStatus(IAnsiConsole console, IEnumerable<StageStatus> statuses)
+    {
+        var table = new Table().Title("Stage status").AddColumns("Stage", "Status", "Reason");
+        foreach (var s in statuses)
+        {
+            var (word, colour) = s.State switch
+            {
+                Freshness.Fresh => ("fresh", "green"),
+                Freshness.NeverRun => ("never run", "grey"),
+                Freshness.Waiting => ("waiting", "grey"),
+                _ => ("stale", "yellow"),
+            };
+            var reason = s.State == Freshness.Fresh ? "" : string.Join("; ", s.Reasons) + (s.Restorable ? " (restorable from run-cache)" : "");
+            table.AddRow(Markup.Escape(s.Stage), $"[{colour}]{word}[/]", Markup.Escape(reason));
+        }
+        console.Write(table);
+    }
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Text;
+using Star1.Pipeline.Hashing;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+using Star1.Pipeline.Storage;
+
+namespace Star1.Pipeline.Engine;
+
+/// <summary>
+/// Decides, for each stage, whether to skip it (fresh), restore it (run-cache hit) or execute it, and
+/// records the result. The caller (the Cake host, or a test) runs stages in dependency order; the engine
+/// never orders anything itself.
+/// </summary>
+public sealed class StageEngine
+{
+    private readonly Workspace workspace;
+    private readonly EffectiveParams parameters;
+    private readonly IStageReporter reporter;
+    private readonly Dictionary<string, StageDefinition> stages = new(StringComparer.Ordinal);
+    private readonly List<StageOutcome> outcomes = [];
+    private readonly LockFile lockFile;
+    private readonly RunCache runCache;
+
+    public HashIndex Hashes { get; }
+    public IReadOnlyList<StageOutcome> Outcomes => outcomes;
+    public EffectiveParams Params => parameters;
+    public Workspace Workspace => workspace;
+    public IStageReporter Reporter => reporter;
+
+    public StageEngine(Workspace workspace, EffectiveParams parameters, IStageReporter reporter)
+    {
+        this.workspace = workspace;
+        this.parameters = parameters;
+        this.reporter = reporter;
+        lockFile = LockFile.Load(workspace.LockPath);
+        runCache = new RunCache(workspace.CacheDir);
+        Hashes = HashIndex.Load(Path.Combine(workspace.StateDir, "hashes.json"));
+    }
+
+    /// <summary>Adds a stage after checking its declarations against params.yaml, the prompts and the other stages.</summary>
+    public void Add(StageDefinition stage)
+    {
+        var problems = new List<string>();
+        foreach (var key in stage.ParamKeys)
+            if (parameters.Find(key) is null) problems.Add($"it reads params key '{key}', which params.yaml does not have");
+        foreach (var prompt in stage.Prompts)
+            if (!File.Exists(workspace.Resolve(prompt))) problems.Add($"it reads prompt file '{prompt}', which does not exist");
+        foreach (var up in stage.Upstream)
+            if (!stages.ContainsKey(up)) problems.Add($"its upstream stage '{up}' is not registered before it");
+        if (stage.Outputs.Count == 0) problems.Add("it declares no outputs");
+        if (problems.Count > 0) throw new ParamsException($"stage {stage.Name}: {string.Join("; ", problems)}");
+        stages.Add(stage.Name, stage);
+    }
+
+    public IReadOnlyCollection<StageDefinition> Stages => stages.Values;
+    public bool IsStage(string name) => stages.ContainsKey(name);
+
+    /// <summary>
+    /// Freshness of a stage now, without running or writing anything. A stage whose upstream is not fresh
+    /// is reported stale too (that upstream will re-run first), which is what Status and --dryrun show.
+    /// </summary>
+    public StageStatus Inspect(string name)
+    {
+        var own = InspectOwn(name);
+        if (own.State is Freshness.Waiting) return own;
+        var upstreamReasons = stages[name].Upstream
+            .Select(Inspect)
+            .Where(s => s.State != Freshness.Fresh)
+            .Select(s => $"upstream {s.Stage} is {(s.State == Freshness.Stale ? "stale" : "not built")}")
+            .ToList();
+        if (upstreamReasons.Count == 0 || own.State == Freshness.NeverRun) return own;
+        var reasons = own.State == Freshness.Fresh ? upstreamReasons : [.. own.Reasons, .. upstreamReasons];
+        return own with { State = Freshness.Stale, Reasons = reasons };
+    }
+
+    /// <summary>Freshness judged on the stage's own inputs as they are on disk now.</summary>
+    private StageStatus InspectOwn(string name)
+    {
+        var stage = stages[name];
+        var (inputs, waiting) = CurrentInputs(stage);
+        if (waiting.Count > 0) return new StageStatus(name, Freshness.Waiting, waiting, null, false);
+        var fingerprint = Fingerprint(stage, inputs!);
+        var restorable = runCache.Has(fingerprint);
+        var entry = lockFile.Get(name);
+        if (entry is null) return new StageStatus(name, Freshness.NeverRun, ["never run"], fingerprint, restorable);
+        if (entry.Fingerprint != fingerprint)
+            return new StageStatus(name, Freshness.Stale, InputChanges(entry.Inputs, inputs!), fingerprint, restorable);
+        var outputProblems = OutputProblems(stage, entry);
+        return outputProblems.Count == 0
+            ? new StageStatus(name, Freshness.Fresh, [], fingerprint, restorable)
+            : new StageStatus(name, Freshness.Stale, outputProblems, fingerprint, restorable);
+    }
+
+    /// <summary>Brings one stage up to date: skip, restore or execute. Upstream stages must already be up to date.</summary>
+    public async Task<StageOutcome> RunAsync(string name, bool force, CancellationToken ct = default)
+    {
+        var stage = stages[name];
+        var clock = Stopwatch.StartNew();
+        var status = InspectOwn(name);
+        if (status.State == Freshness.Waiting)
+            return Record(new StageOutcome(name, StageResult.Failed, status.Describe(), clock.Elapsed, null),
+                throwWith: $"stage {name} cannot run: {status.Describe()} (run its upstream stages first, e.g. without --exclusive)");
+
+        var fingerprint = status.Fingerprint!;
+        if (!force && status.State == Freshness.Fresh)
+            return Record(new StageOutcome(name, StageResult.UpToDate, "inputs and outputs unchanged", clock.Elapsed, fingerprint));
+
+        var why = force ? "forced" : string.Join("; ", status.Reasons);
+        if (!force && status.Restorable)
+        {
+            var problem = TryRestore(stage, fingerprint, CurrentInputs(stage).Inputs!);
+            if (problem is null)
+                return Record(new StageOutcome(name, StageResult.Restored, $"{why}; outputs restored from run-cache", clock.Elapsed, fingerprint));
+            reporter.Warn($"{name}: {problem}; running the stage instead");
+            why += $"; {problem}";
+        }
+
+        reporter.Info($"{name}: running ({why})");
+        var staging = Path.Combine(workspace.StateDir, "staging", $"{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var context = new StageContext(stage, parameters, workspace, staging, reporter);
+            await stage.Execute(context, ct);
+            Commit(stage, fingerprint, CurrentInputs(stage).Inputs!, staging);
+            return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint));
+        }
+        catch (Exception e)
+        {
+            Record(new StageOutcome(name, StageResult.Failed, e.Message, clock.Elapsed, fingerprint));
+            throw;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            Hashes.Save();
+        }
+    }
+
+    /// <summary>Removes staging folders left by a build that was killed; only called under the build lock.</summary>
+    public void CleanLeftovers()
+    {
+        var staging = Path.Combine(workspace.StateDir, "staging");
+        if (!Directory.Exists(staging)) return;
+        foreach (var dir in Directory.GetDirectories(staging))
+        {
+            reporter.Info($"removing leftovers of an interrupted build: {Path.GetRelativePath(workspace.ArtifactsDir, dir)}");
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Moves staged outputs into place, then records them in the lock and the run-cache.</summary>
+    private void Commit(StageDefinition stage, string fingerprint, StageInputs inputs, string staging)
+    {
+        var missing = stage.Outputs.Where(o => !File.Exists(Path.Combine(staging, o))).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"stage {stage.Name} finished without writing {string.Join(", ", missing)}");
+
+        // Forget the old entry first: if we die between renames, the stage reads as never run, not fresh.
+        lockFile.Remove(stage.Name);
+        var committed = new Dictionary<string, (string Path, OutputRecord Record)>(StringComparer.Ordinal);
+        foreach (var output in stage.Outputs)
+        {
+            var staged = Path.Combine(staging, output);
+            var hash = ContentHash.OfFile(staged);
+            var final = workspace.OutputPath(stage.Name, output);
+            AtomicFile.Commit(staged, final);
+            Hashes.Record(final, hash);
+            committed[output] = (final, new OutputRecord(hash, new FileInfo(final).Length));
+        }
+        RemoveUndeclaredFiles(stage);
+        runCache.Store(stage.Name, fingerprint, committed);
+        lockFile.Set(stage.Name, new LockEntry(fingerprint, inputs,
+            new(committed.ToDictionary(c => c.Key, c => c.Value.Record), StringComparer.Ordinal), DateTimeOffset.UtcNow));
+    }
+
+    private string? TryRestore(StageDefinition stage, string fingerprint, StageInputs inputs)
+    {
+        var (files, problem) = runCache.Fetch(fingerprint, output => workspace.OutputPath(stage.Name, output));
+        if (files is null) return problem;
+        if (!stage.Outputs.All(files.ContainsKey))
+        {
+            foreach (var (temp, _) in files.Values) File.Delete(temp);
+            return "run-cache entry lacks some declared outputs";
+        }
+        lockFile.Remove(stage.Name);
+        foreach (var (output, (temp, record)) in files)
+        {
+            var final = workspace.OutputPath(stage.Name, output);
+            AtomicFile.Commit(temp, final);
+            Hashes.Record(final, record.Hash);
+        }
+        RemoveUndeclaredFiles(stage);
+        lockFile.Set(stage.Name, new LockEntry(fingerprint, inputs,
+            new(files.ToDictionary(f => f.Key, f => f.Value.Record), StringComparer.Ordinal), DateTimeOffset.UtcNow));
+        Hashes.Save();
+        return null;
+    }
+
+    /// <summary>An output folder holds exactly the declared outputs, so nothing stale lingers next to fresh ones.</summary>
+    private void RemoveUndeclaredFiles(StageDefinition stage)
+    {
+        var dir = workspace.StageDir(stage.Name);
+        if (!Directory.Exists(dir)) return;
+        var declared = stage.Outputs.Select(o => Path.GetFullPath(workspace.OutputPath(stage.Name, o))).ToHashSet();
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            if (!declared.Contains(Path.GetFullPath(file))) File.Delete(file);
+    }
+
+    private StageOutcome Record(StageOutcome outcome, string? throwWith = null)
+    {
+        outcomes.Add(outcome);
+        if (throwWith is not null) throw new InvalidOperationException(throwWith);
+        return outcome;
+    }
+
+    /// <summary>The stage's inputs as they are now; upstream stages without outputs are listed as waiting.</summary>
+    private (StageInputs? Inputs, List<string> Waiting) CurrentInputs(StageDefinition stage)
+    {
+        var waiting = new List<string>();
+        var upstream = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var up in stage.Upstream)
+        {
+            var entry = lockFile.Get(up);
+            if (entry is null) { waiting.Add($"{up} has not run"); continue; }
+            foreach (var output in stages[up].Outputs)
+            {
+                var hash = Hashes.HashOf(workspace.OutputPath(up, output));
+                if (hash is null) waiting.Add($"{up}/{output} is missing");
+                else if (entry.Outputs.GetValueOrDefault(output)?.Hash != hash) waiting.Add($"{up}/{output} was changed outside the build");
+                else upstream[$"{up}/{output}"] = hash;
+            }
+        }
+        if (waiting.Count > 0) return (null, waiting);
+        var paramValues = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in stage.ParamKeys) paramValues[key] = parameters.Canonical(key) ?? "<missing>";
+        var prompts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var prompt in stage.Prompts) prompts[prompt] = Hashes.HashOf(workspace.Resolve(prompt)) ?? "<missing>";
+        return (new StageInputs(stage.Version, paramValues, prompts, upstream), waiting);
+    }
+
+    /// <summary>
+    /// The fingerprint: stage name, code version, declared params values, prompt bytes and upstream output
+    /// hashes, in a fixed textual order. Nothing else, so an unrelated change leaves it alone.
+    /// </summary>
+    internal static string Fingerprint(StageDefinition stage, StageInputs inputs)
+    {
+        var text = new StringBuilder();
+        text.Append("stage\0").Append(stage.Name).Append('\n');
+        text.Append("version\0").Append(inputs.CodeVersion).Append('\n');
+        foreach (var (k, v) in inputs.Params) text.Append("param\0").Append(k).Append('\0').Append(v).Append('\n');
+        foreach (var (k, v) in inputs.Prompts) text.Append("prompt\0").Append(k).Append('\0').Append(v).Append('\n');
+        foreach (var (k, v) in inputs.Upstream) text.Append("upstream\0").Append(k).Append('\0').Append(v).Append('\n');
+        foreach (var output in stage.Outputs.Order(StringComparer.Ordinal)) text.Append("output\0").Append(output).Append('\n');
+        return ContentHash.OfString(text.ToString());
+    }
+
+    private static List<string> InputChanges(StageInputs before, StageInputs now)
+    {
+        var reasons = new List<string>();
+        if (before.CodeVersion != now.CodeVersion) reasons.Add($"code version {before.CodeVersion} -> {now.CodeVersion}");
+        Diff(before.Params, now.Params, reasons, (k, a, b) => $"param {k}: {a ?? "(not read)"} -> {b ?? "(not read)"}");
+        Diff(before.Prompts, now.Prompts, reasons, (k, a, b) => a is null ? $"prompt {k} newly read" : b is null ? $"prompt {k} no longer read" : $"prompt {k} edited");
+        Diff(before.Upstream, now.Upstream, reasons, (k, _, _) => $"upstream {k} changed");
+        if (reasons.Count == 0) reasons.Add("declared outputs changed");
+        return reasons;
+    }
+
+    private static void Diff(SortedDictionary<string, string> before, SortedDictionary<string, string> now, List<string> reasons, Func<string, string?, string?, string> say)
+    {
+        foreach (var key in before.Keys.Union(now.Keys).Order(StringComparer.Ordinal))
+        {
+            var a = before.GetValueOrDefault(key);
+            var b = now.GetValueOrDefault(key);
+            if (a != b) reasons.Add(say(key, a, b));
+        }
+    }
+
+    private List<string> OutputProblems(StageDefinition stage, LockEntry entry)
+    {
+        var problems = new List<string>();
+        foreach (var output in stage.Outputs)
+        {
+            var hash = Hashes.HashOf(workspace.OutputPath(stage.Name, output));
+            if (hash is null) problems.Add($"output {output} is missing");
+            else if (entry.Outputs.GetValueOrDefault(output)?.Hash != hash) problems.Add($"output {output} was modified");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Star1.Pipeline.Engine;
+
+public enum Freshness { Fresh, Stale, NeverRun, Waiting }
+
+/// <summary>What the engine knows about a stage without running anything.</summary>
+/// <param name="Reasons">Why it is not fresh: which key, prompt, upstream output or output changed.</param>
+/// <param name="Restorable">True when the run-cache holds outputs for the current fingerprint.</param>
+public sealed record StageStatus(string Stage, Freshness State, IReadOnlyList<string> Reasons, string? Fingerprint, bool Restorable)
+{
+    public string Describe() => State switch
+    {
+        Freshness.Fresh => "fresh",
+        Freshness.NeverRun => Restorable ? "never run here (restorable from run-cache)" : "never run",
+        Freshness.Waiting => $"waits on upstream: {string.Join("; ", Reasons)}",
+        _ => $"stale: {string.Join("; ", Reasons)}{(Restorable ? " (restorable from run-cache)" : "")}",
+    };
+}
+
+public enum StageResult { Executed, UpToDate, Restored, Failed }
+
+/// <summary>What happened to a stage in this build, for the run record and the end-of-build table.</summary>
+public sealed record StageOutcome(string Stage, StageResult Result, string Reason, TimeSpan Duration, string? Fingerprint);

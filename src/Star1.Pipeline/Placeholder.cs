@@ -1,1 +1,0 @@
-namespace Star1.Pipeline; internal static class Placeholder {}

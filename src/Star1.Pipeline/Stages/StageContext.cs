@@ -1,0 +1,77 @@
+using Star1.Pipeline.Params;
+
+namespace Star1.Pipeline.Stages;
+
+/// <summary>
+/// What a running stage may touch. Reads are limited to what the stage declared, so its fingerprint
+/// cannot miss an input: reading an undeclared key, prompt or upstream is an error, not a silent miss.
+/// Outputs go to a private staging folder and only reach their place after the stage succeeds.
+/// </summary>
+public sealed class StageContext
+{
+    private readonly StageDefinition stage;
+    private readonly EffectiveParams parameters;
+    private readonly Workspace workspace;
+    private readonly string stagingDir;
+
+    internal StageContext(StageDefinition stage, EffectiveParams parameters, Workspace workspace, string stagingDir, IStageReporter reporter)
+    {
+        this.stage = stage;
+        this.parameters = parameters;
+        this.workspace = workspace;
+        this.stagingDir = stagingDir;
+        Reporter = reporter;
+    }
+
+    public string StageName => stage.Name;
+    public IStageReporter Reporter { get; }
+    public string Profile => parameters.Profile;
+
+    /// <summary>The repository root: relative paths in params (a mirror folder, a corpus) resolve against it.</summary>
+    public string RepoRoot => workspace.RepoRoot;
+
+    /// <summary>A declared params value.</summary>
+    public ParamNode Param(string key)
+    {
+        if (!stage.ParamKeys.Any(d => key == d || key.StartsWith(d + ".", StringComparison.Ordinal)))
+            throw new InvalidOperationException($"stage {stage.Name} reads params key '{key}' without declaring it");
+        return parameters.Get(key);
+    }
+
+    /// <summary>The text of a declared prompt file.</summary>
+    public string Prompt(string relativePath)
+    {
+        if (!stage.Prompts.Contains(relativePath))
+            throw new InvalidOperationException($"stage {stage.Name} reads prompt '{relativePath}' without declaring it");
+        return File.ReadAllText(workspace.Resolve(relativePath));
+    }
+
+    /// <summary>The path to write a declared output to (inside the staging folder).</summary>
+    public string Output(string name)
+    {
+        if (!stage.Outputs.Contains(name))
+            throw new InvalidOperationException($"stage {stage.Name} writes '{name}', which is not among its declared outputs");
+        var path = Path.Combine(stagingDir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    /// <summary>The committed path of an upstream stage's output.</summary>
+    public string Input(string upstreamStage, string output)
+    {
+        if (!stage.Upstream.Contains(upstreamStage))
+            throw new InvalidOperationException($"stage {stage.Name} reads from {upstreamStage} without declaring it upstream");
+        return workspace.OutputPath(upstreamStage, output);
+    }
+
+    /// <summary>
+    /// A folder for the stage's own memo caches (per-item results, downloads). It outlives runs and is not an
+    /// output: what is in it must be keyed by content so that a stale entry can never be served.
+    /// </summary>
+    public string CacheDir(string name)
+    {
+        var path = Path.Combine(workspace.CacheDir, "stages", stage.Name, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
