@@ -20,10 +20,12 @@ public static class BuildHost
         string[] args,
         Assembly tasks,
         Func<ICakeContext, StageEngine, HostOptions, TContext> createContext,
-        IAnsiConsole? console = null)
+        IAnsiConsole? console = null,
+        string? repoRoot = null)
         where TContext : StageBuildContext
     {
         console ??= AnsiConsole.Console;
+        repoRoot ??= Directory.GetCurrentDirectory();
         HostOptions options;
         try
         {
@@ -61,13 +63,13 @@ public static class BuildHost
             return 0;
         }
 
-        var workspace = new Workspace(Directory.GetCurrentDirectory(), options.ArtifactsDir);
-        var reporter = new TextStageReporter(Console.Out);
+        var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir));
+        var reporter = new TextStageReporter(new AnsiTextWriter(console));
         StageEngine engine;
         try
         {
             // Params are checked before anything runs: unknown keys, wrong types, bad --set paths.
-            var parameters = ParamsLoader.Load(options.ParamsFile, options.Profile, options.Sets);
+            var parameters = ParamsLoader.Load(System.IO.Path.Combine(repoRoot, options.ParamsFile), options.Profile, options.Sets);
             engine = new StageEngine(workspace, parameters, reporter);
         }
         catch (Exception e) when (e is ParamsException or InvalidDataException)

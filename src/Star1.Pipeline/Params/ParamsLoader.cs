@@ -166,7 +166,6 @@ public static partial class ParamsLoader
                     var key = ((YamlScalarNode)keyNode).Value ?? "";
                     var keyOrigin = withLines ? $"{source} line {keyNode.Start.Line}" : source;
                     if (!KeyPattern().IsMatch(key)) throw new ParamsException($"{keyOrigin}: key '{key}' must be letters, digits, '_' or '-'");
-                    if (result.Children.ContainsKey(key)) throw new ParamsException($"{keyOrigin}: key '{key}' appears twice");
                     result.Set(key, Convert(valueNode, source, withLines));
                 }
                 return result;

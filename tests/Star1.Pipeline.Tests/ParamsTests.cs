@@ -1,0 +1,99 @@
+using Star1.Pipeline.Params;
+
+namespace Star1.Pipeline.Tests;
+
+public sealed class ParamsTests
+{
+    private const string Yaml = """
+        collect:
+          threshold: 0.6   # a float
+          size: 10
+          name: demo
+          enabled: true
+          sets: [a, b]
+        profiles:
+          paper:
+            collect:
+              name: paper
+          broken:
+            collect:
+              treshold: 0.5
+        """;
+
+    private static EffectiveParams Load(string? profile = null, params string[] sets) => ParamsLoader.Parse(Yaml, "params.yaml", profile, sets);
+
+    [Fact]
+    public void ReadsTypedValuesAndAppliesProfilesAndSets()
+    {
+        var p = Load("paper", "collect.size=20", "collect.threshold=1");
+        Assert.Equal("paper", p.Get("collect.name").AsString());
+        Assert.Equal(20, p.Get("collect.size").AsInt());
+        Assert.Equal(1.0, p.Get("collect.threshold").AsDouble());
+        Assert.Equal("paper", p.Profile);
+        Assert.Equal(["profile paper", "--set collect.size=20", "--set collect.threshold=1"], p.Overrides);
+        Assert.Equal("[\"a\",\"b\"]", p.Canonical("collect.sets"));
+        Assert.Null(p.Find("profiles"));
+    }
+
+    [Fact]
+    public void CanonicalFormIgnoresSpelling()
+    {
+        Assert.Equal(Load().Canonical("collect"), Load(null, "collect.threshold=0.60").Canonical("collect"));
+        Assert.NotEqual(Load().Canonical("collect"), Load(null, "collect.threshold=0.61").Canonical("collect"));
+    }
+
+    [Fact]
+    public void UnknownKeyInAProfileNamesFileLineAndKey()
+    {
+        var e = Assert.Throws<ParamsException>(() => Load("broken"));
+        Assert.Contains("params.yaml line 13", e.Message);
+        Assert.Contains("'collect.treshold'", e.Message);
+    }
+
+    [Fact]
+    public void WrongTypeNamesTheKeyAndWhereItsTypeComesFrom()
+    {
+        var e = Assert.Throws<ParamsException>(() => Load(null, "collect.size=lots"));
+        Assert.Contains("'collect.size'", e.Message);
+        Assert.Contains("params.yaml line 3", e.Message);
+        Assert.Contains("--set collect.size=lots", e.Message);
+        Assert.Throws<ParamsException>(() => Load(null, "collect.enabled=3"));
+        Assert.Throws<ParamsException>(() => Load(null, "collect.sets=x"));
+        Assert.Throws<ParamsException>(() => Load(null, "collect=1"));
+    }
+
+    [Fact]
+    public void BadSetPathsFail()
+    {
+        Assert.Contains("unknown key 'collect.nope'", Assert.Throws<ParamsException>(() => Load(null, "collect.nope=1")).Message);
+        Assert.Contains("unknown key 'nope'", Assert.Throws<ParamsException>(() => Load(null, "nope.x=1")).Message);
+        Assert.Contains("key.path=value", Assert.Throws<ParamsException>(() => Load(null, "collect.size")).Message);
+    }
+
+    [Fact]
+    public void UnknownProfileListsTheKnownOnes()
+    {
+        var e = Assert.Throws<ParamsException>(() => Load("nope"));
+        Assert.Contains("default, paper, broken", e.Message);
+    }
+
+    [Fact]
+    public void MalformedYamlAndDuplicateKeysNameTheLine()
+    {
+        Assert.Contains("line 3", Assert.Throws<ParamsException>(() => ParamsLoader.Parse("a:\n  b: 1\n c: 2\n", "params.yaml")).Message);
+        Assert.Contains("line 2", Assert.Throws<ParamsException>(() => ParamsLoader.Parse("a: 1\na: 2\n", "params.yaml")).Message);
+    }
+
+    [Fact]
+    public void TheShippedParamsFileLoadsInEveryProfile()
+    {
+        var path = Path.Combine(Support.RepoPaths.Root, "params.yaml");
+        foreach (var profile in new[] { "default", "paper" })
+        {
+            var p = ParamsLoader.Load(path, profile);
+            Assert.Equal(0.6, p.Get("collect.reference_tfidf_threshold").AsDouble());
+            Assert.Equal(1000, p.Get("select.size").AsInt());
+        }
+        Assert.Equal("paper", ParamsLoader.Load(path, "paper").Get("collect.corpus").AsString());
+    }
+}
