@@ -1,4 +1,3 @@
-using Spectre.Console;
 using Star1.Host;
 
 namespace Star1.Build.Tasks;
@@ -9,5 +8,5 @@ namespace Star1.Build.Tasks;
 public sealed class StatusTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) =>
-        StageTables.PrintStatus(AnsiConsole.Console, context.Engine.Stages.Select(s => context.Engine.Inspect(s.Name)));
+        StageTables.PrintStatus(context.Console, context.Engine.Stages.Select(s => context.Engine.Inspect(s.Name)));
 }

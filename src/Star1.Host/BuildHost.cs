@@ -78,8 +78,9 @@ public static class BuildHost
             return 1;
         }
 
-        var cake = CakeServices.CreateContext(options.Verbosity, workspace.RepoRoot);
+        var cake = CakeServices.CreateContext(options.Verbosity);
         var context = createContext(cake, engine, options);
+        context.Console = console;
         var engineHost = new CakeEngine(new CakeDataService(), cake.Log);
         try
         {

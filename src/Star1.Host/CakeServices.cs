@@ -12,10 +12,12 @@ namespace Star1.Host;
 /// </summary>
 internal static class CakeServices
 {
-    public static ICakeContext CreateContext(Verbosity verbosity, string workingDirectory)
+    public static ICakeContext CreateContext(Verbosity verbosity)
     {
         var fileSystem = new FileSystem();
-        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime()) { WorkingDirectory = workingDirectory };
+        // Cake's working directory is the process's (setting it would change the whole process's cwd);
+        // build.sh starts the host from the repository root.
+        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
         var console = new CakeConsole(environment);
         var log = new CakeBuildLog(console, verbosity);
         var configuration = new CakeConfiguration(new Dictionary<string, string>());

@@ -1,4 +1,5 @@
 using Cake.Core;
+using Spectre.Console;
 using Star1.Pipeline.Engine;
 using Star1.Pipeline.Params;
 using Star1.Pipeline.Stages;
@@ -15,6 +16,9 @@ public class StageBuildContext(ICakeContext cake, StageEngine engine, HostOption
     public HostOptions Options { get; } = options;
     public EffectiveParams Params => Engine.Params;
     public Workspace Workspace => Engine.Workspace;
+
+    /// <summary>Where tasks print tables and summaries (the host's console, captured in tests).</summary>
+    public IAnsiConsole Console { get; internal set; } = AnsiConsole.Console;
 
     /// <summary>Brings a stage up to date, honouring --force and --force-stage.</summary>
     public async Task RunStageAsync(string stage)

@@ -71,9 +71,7 @@ public static partial class ParamsLoader
         }
         var leaf = segments[^1];
         if (!parent.Children.TryGetValue(leaf, out var existing)) throw UnknownKey($"--set {set}", path, parent, fileName);
-        var value = valueText.Length == 0
-            ? ParamNode.NewScalar(ParamKind.String, "", $"--set {set}")
-            : ReadYaml(valueText, $"--set {set}", withLines: false);
+        var value = SetValue(valueText, $"--set {set}");
         parent.Set(leaf, Coerce(existing, value, path));
     }
 
@@ -178,12 +176,27 @@ public static partial class ParamsLoader
         }
     }
 
-    /// <summary>YAML 1.2 core-schema typing for plain scalars; quoted scalars are always text.</summary>
-    private static ParamKind KindOf(YamlScalarNode scalar)
+    /// <summary>
+    /// A --set value: a flow list or map ("[a, b]") is read as YAML; anything else is one scalar taken as
+    /// typed, so shell-friendly text such as "?" or "a: b" stays text instead of tripping the YAML parser.
+    /// </summary>
+    private static ParamNode SetValue(string text, string origin)
     {
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-            return ParamKind.String;
-        var v = scalar.Value ?? "";
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith('[') || trimmed.StartsWith('{')) return ReadYaml(trimmed, origin, withLines: false);
+        if (trimmed.Length >= 2 && (trimmed[0] == '"' && trimmed[^1] == '"' || trimmed[0] == '\'' && trimmed[^1] == '\''))
+            return ParamNode.NewScalar(ParamKind.String, trimmed[1..^1], origin);
+        return ParamNode.NewScalar(KindOfPlain(trimmed), trimmed, origin);
+    }
+
+    /// <summary>YAML 1.2 core-schema typing for plain scalars; quoted scalars are always text.</summary>
+    private static ParamKind KindOf(YamlScalarNode scalar) =>
+        scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded
+            ? ParamKind.String
+            : KindOfPlain(scalar.Value ?? "");
+
+    private static ParamKind KindOfPlain(string v)
+    {
         if (v is "" or "~" or "null" or "Null" or "NULL") return ParamKind.Null;
         if (v is "true" or "True" or "TRUE" or "false" or "False" or "FALSE") return ParamKind.Bool;
         if (IntPattern().IsMatch(v)) return ParamKind.Int;
