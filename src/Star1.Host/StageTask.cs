@@ -1,3 +1,4 @@
+using Star1.Pipeline.Params;
 using Star1.Pipeline.Stages;
 
 namespace Star1.Host;
@@ -15,6 +16,9 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
     public virtual IReadOnlyList<string> Prompts => [];
     public abstract IReadOnlyList<string> Outputs { get; }
 
+    /// <summary>Data files read from outside the graph, worked out from params; hashed into the fingerprint.</summary>
+    public virtual IEnumerable<string> DataFiles(EffectiveParams parameters) => [];
+
     /// <summary>Does the work, writing every declared output through <see cref="StageContext.Output"/>.</summary>
     public abstract Task ExecuteAsync(TContext context, StageContext stage, CancellationToken ct);
 
@@ -28,6 +32,7 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
         Prompts = Prompts,
         Upstream = upstream,
         Outputs = Outputs,
+        DataFiles = DataFiles,
         Execute = (stage, ct) => ExecuteAsync(context, stage, ct),
     };
 }

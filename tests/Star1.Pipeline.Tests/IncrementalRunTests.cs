@@ -68,6 +68,15 @@ public sealed class IncrementalRunTests : IDisposable
     }
 
     [Fact]
+    public async Task EditingADataFileRerunsItsReaderAndSaysWhich()
+    {
+        await repo.RunAll(repo.Engine());
+        File.WriteAllText(Path.Combine(repo.Root, "data", "d-input.txt"), "new data for D");
+        Assert.Equal(["data file data/d-input.txt changed"], repo.Engine().Inspect("D").Reasons);
+        Assert.Equal(["D"], await repo.Executed(repo.Engine()));
+    }
+
+    [Fact]
     public async Task UpstreamThatRerunsWithIdenticalOutputLeavesDependentsAlone()
     {
         await repo.RunAll(repo.Engine());

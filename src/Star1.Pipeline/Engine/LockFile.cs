@@ -12,6 +12,7 @@ public sealed record StageInputs(
     string CodeVersion,
     SortedDictionary<string, string> Params,
     SortedDictionary<string, string> Prompts,
+    SortedDictionary<string, string> Data,
     SortedDictionary<string, string> Upstream);
 
 public sealed record LockEntry(string Fingerprint, StageInputs Inputs, SortedDictionary<string, OutputRecord> Outputs, DateTimeOffset Completed);

@@ -123,7 +123,11 @@ public sealed class StageEngine
         {
             var context = new StageContext(stage, parameters, workspace, staging, reporter);
             await stage.Execute(context, ct);
-            Commit(stage, fingerprint, CurrentInputs(stage).Inputs!, staging);
+            // Inputs are taken again after the work: a stage may have fetched a data file it reads
+            // (a download into the mirror), and the lock must describe what was actually read.
+            var inputsAfter = CurrentInputs(stage).Inputs!;
+            fingerprint = Fingerprint(stage, inputsAfter);
+            Commit(stage, fingerprint, inputsAfter, staging);
             return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint));
         }
         catch (Exception e)
@@ -237,7 +241,14 @@ public sealed class StageEngine
         foreach (var key in stage.ParamKeys) paramValues[key] = parameters.Canonical(key) ?? "<missing>";
         var prompts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var prompt in stage.Prompts) prompts[prompt] = Hashes.HashOf(workspace.Resolve(prompt)) ?? "<missing>";
-        return (new StageInputs(stage.Version, paramValues, prompts, upstream), waiting);
+        var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in stage.DataFiles(parameters))
+        {
+            var full = workspace.Resolve(file);
+            var shown = full.StartsWith(workspace.RepoRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(workspace.RepoRoot, full) : full;
+            data[shown] = Hashes.HashOf(full) ?? "<missing>";
+        }
+        return (new StageInputs(stage.Version, paramValues, prompts, data, upstream), waiting);
     }
 
     /// <summary>
@@ -251,6 +262,7 @@ public sealed class StageEngine
         text.Append("version\0").Append(inputs.CodeVersion).Append('\n');
         foreach (var (k, v) in inputs.Params) text.Append("param\0").Append(k).Append('\0').Append(v).Append('\n');
         foreach (var (k, v) in inputs.Prompts) text.Append("prompt\0").Append(k).Append('\0').Append(v).Append('\n');
+        foreach (var (k, v) in inputs.Data) text.Append("data\0").Append(k).Append('\0').Append(v).Append('\n');
         foreach (var (k, v) in inputs.Upstream) text.Append("upstream\0").Append(k).Append('\0').Append(v).Append('\n');
         foreach (var output in stage.Outputs.Order(StringComparer.Ordinal)) text.Append("output\0").Append(output).Append('\n');
         return ContentHash.OfString(text.ToString());
@@ -262,6 +274,7 @@ public sealed class StageEngine
         if (before.CodeVersion != now.CodeVersion) reasons.Add($"code version {before.CodeVersion} -> {now.CodeVersion}");
         Diff(before.Params, now.Params, reasons, (k, a, b) => $"param {k}: {a ?? "(not read)"} -> {b ?? "(not read)"}");
         Diff(before.Prompts, now.Prompts, reasons, (k, a, b) => a is null ? $"prompt {k} newly read" : b is null ? $"prompt {k} no longer read" : $"prompt {k} edited");
+        Diff(before.Data, now.Data, reasons, (k, a, b) => a is null ? $"data file {k} newly read" : b is null ? $"data file {k} no longer read" : $"data file {k} changed");
         Diff(before.Upstream, now.Upstream, reasons, (k, _, _) => $"upstream {k} changed");
         if (reasons.Count == 0) reasons.Add("declared outputs changed");
         return reasons;

@@ -18,6 +18,12 @@ public sealed record StageDefinition
     /// <summary>Prompt and policy files it reads, relative to the repository root.</summary>
     public IReadOnlyList<string> Prompts { get; init; } = [];
 
+    /// <summary>
+    /// Data files it reads that live outside the graph (a shipped corpus, a mirror of downloaded datasets),
+    /// worked out from its params; their content hashes enter the fingerprint like prompts do.
+    /// </summary>
+    public Func<Params.EffectiveParams, IEnumerable<string>> DataFiles { get; init; } = _ => [];
+
     /// <summary>Stages whose outputs it reads.</summary>
     public IReadOnlyList<string> Upstream { get; init; } = [];
 

@@ -47,6 +47,8 @@ public sealed class TestRepo : IDisposable
         File.WriteAllText(Path.Combine(Root, "params.yaml"), paramsYaml);
         File.WriteAllText(Path.Combine(Root, "prompts", "p1.txt"), "first prompt");
         File.WriteAllText(Path.Combine(Root, "prompts", "p2.txt"), "second prompt");
+        Directory.CreateDirectory(Path.Combine(Root, "data"));
+        File.WriteAllText(Path.Combine(Root, "data", "d-input.txt"), "data for D");
     }
 
     public TestRepo(string paramsYaml = DefaultParams)
@@ -77,7 +79,10 @@ public sealed class TestRepo : IDisposable
             await File.WriteAllTextAsync(ctx.Output("extra/summary.json"), "{\"ok\": true}");
         }, outputs: ["out.txt", "extra/summary.json"]);
         yield return Stage("D", ["d.w"], ["prompts/p1.txt"], [], async ctx =>
-            await File.WriteAllTextAsync(ctx.Output("out.txt"), $"D {ctx.Param("d.w").ToCanonicalJson()}"));
+            await File.WriteAllTextAsync(ctx.Output("out.txt"), $"D {ctx.Param("d.w").ToCanonicalJson()}")) with
+        {
+            DataFiles = _ => ["data/d-input.txt"],
+        };
     }
 
     private StageDefinition Stage(string name, string[] keys, string[] prompts, string[] upstream, Func<StageContext, Task> body, string[]? outputs = null) => new()
