@@ -80,7 +80,8 @@ internal sealed class ParquetRowSource : IRowSource
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         try
         {
-            if (type == typeof(string))
+            // Parquet.Net 6 reports UTF-8 text columns as ReadOnlyMemory<char>; both read as strings.
+            if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
             {
                 var values = new string?[rows];
                 groupReader.ReadAsync(field, values.AsMemory()).AsTask().GetAwaiter().GetResult();
