@@ -38,18 +38,18 @@ public sealed record CustomSourceSpec(
     /// <exception cref="ArgumentException">A field is invalid; the message names the source and the field.</exception>
     public SourceSpec ToSourceSpec(string baseDir)
     {
-        if (string.IsNullOrWhiteSpace(Name)) throw Invalid("name", "is empty");
-        if (string.IsNullOrWhiteSpace(Path)) throw Invalid("path", "is empty");
+        if (string.IsNullOrWhiteSpace(Name)) throw Invalid("the name is empty");
+        if (string.IsNullOrWhiteSpace(Path)) throw Invalid("the path is empty");
         if (!Formats.TryGetValue(Format ?? "", out var format))
-            throw Invalid("format", $"'{Format}' is not one of {string.Join(", ", Formats.Keys)}");
+            throw Invalid($"format '{Format}' is not one of {string.Join(", ", Formats.Keys)}");
 
         var role = Role?.Trim().ToLowerInvariant() switch
         {
             "training" or "train" => SourceRole.Training,
             "test" => SourceRole.Test,
-            _ => throw Invalid("role", $"'{Role}' is neither training nor test"),
+            _ => throw Invalid($"role '{Role}' is neither training nor test"),
         };
-        if (role == SourceRole.Training && SelfNgramN <= 0) throw Invalid("self n-gram n", $"must be above 0, is {SelfNgramN}");
+        if (role == SourceRole.Training && SelfNgramN <= 0) throw Invalid($"the self n-gram size must be above 0, is {SelfNgramN}");
 
         RowFilter? filter = null;
         if (!string.IsNullOrWhiteSpace(Filter))
@@ -60,14 +60,14 @@ public sealed record CustomSourceSpec(
             }
             catch (FormatException e)
             {
-                throw Invalid("filter", e.Message);
+                throw Invalid(e.Message);
             }
         }
 
         bool text = format == SourceFormat.Text;
-        if (!text && string.IsNullOrWhiteSpace(QuestionColumn)) throw Invalid("question column", $"is required for {Format}");
+        if (!text && string.IsNullOrWhiteSpace(QuestionColumn)) throw Invalid($"a question column is required for {Format}");
         if (text && (filter is not null || CategoryColumn is not null))
-            throw Invalid("filter/category column", "a txt source has no columns");
+            throw Invalid("a txt source has no columns to filter or take a category from");
 
         var path = System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(baseDir, Path);
         return new SourceSpec
@@ -86,6 +86,5 @@ public sealed record CustomSourceSpec(
         };
     }
 
-    private ArgumentException Invalid(string field, string problem) =>
-        new($"custom source '{Name}': {field} {problem}");
+    private ArgumentException Invalid(string problem) => new($"custom source '{Name}': {problem}");
 }
