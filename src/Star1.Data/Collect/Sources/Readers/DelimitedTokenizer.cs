@@ -92,6 +92,17 @@ internal sealed class DelimitedTokenizer(TextReader reader, char separator)
             int c = Peek();
             if (c < 0)
                 throw new FormatException($"a quoted field opened on line {openedOn} is not closed before the end of the file");
+
+            var rest = _buffer.AsSpan(_pos, _len - _pos);
+            int special = rest.IndexOfAny('"', '\n', '\r');
+            if (special != 0)
+            {
+                var run = special < 0 ? rest : rest[..special];
+                _field.Append(run);
+                _pos += run.Length;
+                continue;
+            }
+
             Advance();
             if (c == '"')
             {
@@ -112,8 +123,8 @@ internal sealed class DelimitedTokenizer(TextReader reader, char separator)
             }
             else
             {
-                if (c == '\n') _line++;
-                _field.Append((char)c);
+                _line++;
+                _field.Append('\n');
             }
         }
     }
@@ -121,12 +132,14 @@ internal sealed class DelimitedTokenizer(TextReader reader, char separator)
     /// <summary>Outside quotes: up to (not including) the next separator or line end.</summary>
     private void ReadUnquotedTail()
     {
-        while (true)
+        while (Peek() >= 0)
         {
-            int c = Peek();
-            if (c < 0 || c == separator || c == '\n' || c == '\r') return;
-            Advance();
-            _field.Append((char)c);
+            // Copy the run of ordinary characters in one go rather than char by char.
+            var rest = _buffer.AsSpan(_pos, _len - _pos);
+            int stop = rest.IndexOfAny(separator, '\n', '\r');
+            _field.Append(stop < 0 ? rest : rest[..stop]);
+            _pos += stop < 0 ? rest.Length : stop;
+            if (stop >= 0) return;
         }
     }
 
