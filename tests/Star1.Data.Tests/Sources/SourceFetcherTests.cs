@@ -295,6 +295,26 @@ public sealed class SourceFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_host_is_retried_then_reported_per_file()
+    {
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        int port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var fetcher = new SourceFetcher(_mirror.Root, new FetchOptions
+        {
+            Online = true,
+            GitHubRawBase = $"http://127.0.0.1:{port}/",
+            RetryDelay = TimeSpan.Zero,
+            MaxAttempts = 2,
+        });
+        var e = await Assert.ThrowsAsync<SourceDownloadException>(() =>
+            fetcher.EnsureAsync([Spec("Down", "d.csv", Upstream.GitHubFile("o/r", "main", "d.csv"))]));
+        Assert.Contains("Down: ", e.Message);
+        Assert.Contains("gave up after 2 tries (could not connect", e.Message);
+    }
+
+    [Fact]
     public void Only_a_bare_64_hex_etag_counts_as_a_checksum()
     {
         var sha = new string('A', 64);

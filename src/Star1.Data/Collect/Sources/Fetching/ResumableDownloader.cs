@@ -45,7 +45,19 @@ internal sealed class ResumableDownloader(HttpClient http, FetchOptions options)
             if (attempt > 1 && options.RetryDelay > TimeSpan.Zero) await Task.Delay(options.RetryDelay, ct);
             long have = File.Exists(part) ? new FileInfo(part).Length : 0;
 
-            using var exchange = await SendAsync(url, have, ct);
+            Exchange exchange;
+            try
+            {
+                exchange = await SendAsync(url, have, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                // Unreachable host, reset connection, or no headers within the client's timeout: worth another try.
+                lastProblem = e is OperationCanceledException ? "no answer in time" : $"could not connect ({e.Message})";
+                options.Log?.Invoke($"{url}: {lastProblem}; retrying");
+                continue;
+            }
+            using var _ = exchange;
             var response = exchange.Response;
             switch (response.StatusCode)
             {

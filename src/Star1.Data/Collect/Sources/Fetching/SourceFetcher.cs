@@ -84,10 +84,6 @@ public sealed class SourceFetcher : IDisposable
                 {
                     failures.Add($"{spec.Name}: {first}: {e.Message}");
                 }
-                catch (HttpRequestException e)
-                {
-                    failures.Add($"{spec.Name}: {first}: {_downloader.Resolve(file.Url!)} could not be reached ({e.Message})");
-                }
             }
         }
         if (failures.Count > 0) throw new SourceDownloadException(failures);
