@@ -54,7 +54,7 @@ public static class SourceLoader
         if (missing.Count > 0)
             throw new MissingSourceFilesException([new MissingSource(spec, missing)], "found while loading");
 
-        var counts = new Counter();
+        int rowCount = 0, lostAsHeader = 0, filteredOut = 0, notSampled = 0, emptyQuestion = 0;
         // Filtered rows before the question is read: a seeded sample is drawn over all rows that pass
         // the filters (as datasets' filter -> shuffle -> select did), empty questions included.
         var kept = new List<(string? Text, string? Category)>();
@@ -63,20 +63,18 @@ public static class SourceLoader
             var file = new FileContext(spec.Name, path, spec.DisplayPath(path, mirrorDir));
             using var rows = Open(spec, file);
             CheckColumns(spec, file, rows.Columns);
-            bool first = true;
+            int rowInFile = 0;
             foreach (var row in rows.Rows())
             {
-                counts.Rows++;
-                if (first && spec.Mapping.FirstRowOfEachFileIsLost)
+                rowCount++;
+                if (rowInFile++ == 0 && spec.Mapping.FirstRowOfEachFileIsLost)
                 {
-                    first = false;
-                    counts.LostAsHeader++;
+                    lostAsHeader++;
                     continue;
                 }
-                first = false;
                 if (!PassesFilters(spec.Mapping, file, row))
                 {
-                    counts.FilteredOut++;
+                    filteredOut++;
                     continue;
                 }
                 kept.Add((QuestionText(spec.Mapping, file, row), Category(spec.Mapping, file, row)));
@@ -90,7 +88,7 @@ public static class SourceLoader
                 throw new SourceDataException(spec.Name, string.Join(", ", spec.Files.Select(f => f.Path)), "",
                     $"the seeded sample needs {sample.Count} rows after the filters ({string.Join(" and ", spec.Mapping.Filters)}) but there are {kept.Count}");
             chosen = NumpyPermutation.ShuffleAndTake(kept, sample.Seed, sample.Count);
-            counts.NotSampled = kept.Count - sample.Count;
+            notSampled = kept.Count - sample.Count;
         }
 
         var questions = new List<RawQuestion>(chosen.Count);
@@ -99,19 +97,14 @@ public static class SourceLoader
             var question = text is null ? null : TextCleaning.Apply(spec.Mapping.Cleanup, text);
             if (string.IsNullOrWhiteSpace(question))
             {
-                counts.EmptyQuestion++;
+                emptyQuestion++;
                 continue;
             }
             questions.Add(new RawQuestion(question, spec.Name, category));
         }
 
         return new SourceLoadResult(spec, questions,
-            new SourceLoadCounts(counts.Rows, counts.LostAsHeader, counts.FilteredOut, counts.NotSampled, counts.EmptyQuestion));
-    }
-
-    private sealed class Counter
-    {
-        public int Rows, LostAsHeader, FilteredOut, NotSampled, EmptyQuestion;
+            new SourceLoadCounts(rowCount, lostAsHeader, filteredOut, notSampled, emptyQuestion));
     }
 
     private static IRowSource Open(SourceSpec spec, FileContext file) => spec.Format switch
