@@ -17,7 +17,7 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
     public abstract IReadOnlyList<string> Outputs { get; }
 
     /// <summary>Data files read from outside the graph, worked out from params; hashed into the fingerprint.</summary>
-    public virtual IEnumerable<string> DataFiles(EffectiveParams parameters) => [];
+    public virtual IEnumerable<string> DataFiles(EffectiveParams parameters, string repoRoot) => [];
 
     /// <summary>Does the work, writing every declared output through <see cref="StageContext.Output"/>.</summary>
     public abstract Task ExecuteAsync(TContext context, StageContext stage, CancellationToken ct);

@@ -121,7 +121,7 @@ public sealed class StageEngine
         Directory.CreateDirectory(staging);
         try
         {
-            var context = new StageContext(stage, parameters, workspace, staging, reporter);
+            var context = new StageContext(stage, parameters, workspace, staging, reporter, Hashes);
             await stage.Execute(context, ct);
             // Inputs are taken again after the work: a stage may have fetched a data file it reads
             // (a download into the mirror), and the lock must describe what was actually read.
@@ -242,7 +242,7 @@ public sealed class StageEngine
         var prompts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var prompt in stage.Prompts) prompts[prompt] = Hashes.HashOf(workspace.Resolve(prompt)) ?? "<missing>";
         var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in stage.DataFiles(parameters))
+        foreach (var file in stage.DataFiles(parameters, workspace.RepoRoot))
         {
             var full = workspace.Resolve(file);
             var shown = full.StartsWith(workspace.RepoRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(workspace.RepoRoot, full) : full;

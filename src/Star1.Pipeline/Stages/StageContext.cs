@@ -14,8 +14,11 @@ public sealed class StageContext
     private readonly Workspace workspace;
     private readonly string stagingDir;
 
-    internal StageContext(StageDefinition stage, EffectiveParams parameters, Workspace workspace, string stagingDir, IStageReporter reporter)
+    private readonly Hashing.HashIndex hashes;
+
+    internal StageContext(StageDefinition stage, EffectiveParams parameters, Workspace workspace, string stagingDir, IStageReporter reporter, Hashing.HashIndex hashes)
     {
+        this.hashes = hashes;
         this.stage = stage;
         this.parameters = parameters;
         this.workspace = workspace;
@@ -63,6 +66,12 @@ public sealed class StageContext
             throw new InvalidOperationException($"stage {stage.Name} reads from {upstreamStage} without declaring it upstream");
         return workspace.OutputPath(upstreamStage, output);
     }
+
+    /// <summary>
+    /// SHA-256 of any file, through the engine's stamp-checked index: a large data file already hashed for
+    /// the fingerprint is not read again. Null when the file does not exist.
+    /// </summary>
+    public string? FileHash(string path) => hashes.HashOf(path);
 
     /// <summary>
     /// A folder for the stage's own memo caches (per-item results, downloads). It outlives runs and is not an

@@ -20,9 +20,10 @@ public sealed record StageDefinition
 
     /// <summary>
     /// Data files it reads that live outside the graph (a shipped corpus, a mirror of downloaded datasets),
-    /// worked out from its params; their content hashes enter the fingerprint like prompts do.
+    /// worked out from its params (and the repository root, for relative paths); their content hashes enter
+    /// the fingerprint like prompts do.
     /// </summary>
-    public Func<Params.EffectiveParams, IEnumerable<string>> DataFiles { get; init; } = _ => [];
+    public Func<Params.EffectiveParams, string, IEnumerable<string>> DataFiles { get; init; } = (_, _) => [];
 
     /// <summary>Stages whose outputs it reads.</summary>
     public IReadOnlyList<string> Upstream { get; init; } = [];

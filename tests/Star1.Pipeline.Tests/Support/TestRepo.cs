@@ -81,7 +81,7 @@ public sealed class TestRepo : IDisposable
         yield return Stage("D", ["d.w"], ["prompts/p1.txt"], [], async ctx =>
             await File.WriteAllTextAsync(ctx.Output("out.txt"), $"D {ctx.Param("d.w").ToCanonicalJson()}")) with
         {
-            DataFiles = _ => ["data/d-input.txt"],
+            DataFiles = (_, _) => ["data/d-input.txt"],
         };
     }
 

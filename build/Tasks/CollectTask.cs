@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Spectre.Console;
+using Star1.Data.Collect;
+using Star1.Data.Collect.Funnel;
+using Star1.Data.Collect.Sources;
+using Star1.Host;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+
+namespace Star1.Build.Tasks;
+
+/// <summary>
+/// Paper section 2.1: about half a million public harmful prompts from 18 sources, decontaminated against
+/// five test sets and deduplicated, down to ~41k questions (the demo corpus by default).
+/// </summary>
+[TaskName("Collect")]
+[TaskDescription("Section 2.1: load the sources and test sets, run the decontamination funnel -> data_collection.json")]
+public sealed class CollectTask : StageTask<BuildContext>
+{
+    public const string Questions = "data_collection.json";
+    public const string FunnelStatsFile = "funnel_stats.json";
+    public const string LoadStatsFile = "load_stats.json";
+
+    public override string Version => "1";
+    public override IReadOnlyList<string> ParamKeys => ["collect"];
+    public override IReadOnlyList<string> Outputs => [Questions, FunnelStatsFile, LoadStatsFile];
+
+    /// <summary>Every file the sources read: editing one re-runs Collect (and reloads only that source).</summary>
+    public override IEnumerable<string> DataFiles(EffectiveParams parameters, string repoRoot)
+    {
+        var (training, tests, mirror) = CollectSources.Resolve(parameters.Get, repoRoot);
+        return training.Concat(tests).SelectMany(s => s.FilePaths(mirror));
+    }
+
+    public override async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)
+    {
+        var (training, tests, mirror) = CollectSources.Resolve(stage.Param, stage.RepoRoot);
+        var request = new CollectRequest
+        {
+            Training = training,
+            Tests = tests,
+            MirrorDir = mirror,
+            Download = stage.Param("collect.download").AsBool(),
+            Funnel = CollectSources.FunnelSettings(stage.Param),
+            Cache = new SourceCache(stage.CacheDir("sources"), stage.FileHash),
+            Log = stage.Reporter.Info,
+            Progress = new Progress(stage),
+        };
+        using var model = new MiniLmEmbedder();
+        var embedder = new CachedEmbedder(model, stage.CacheDir("embeddings"), "all-MiniLM-L6-v2");
+        var outcome = await CollectPipeline.RunAsync(request, embedder, ct);
+
+        var records = outcome.Funnel.Questions.Select(q => new { id = q.Id, question = q.Question, source = q.Source });
+        await File.WriteAllBytesAsync(stage.Output(Questions), JsonSerializer.SerializeToUtf8Bytes(records, new JsonSerializerOptions { WriteIndented = true }), ct);
+        await File.WriteAllTextAsync(stage.Output(FunnelStatsFile), outcome.Funnel.Stats.ToJson(), ct);
+        await File.WriteAllBytesAsync(stage.Output(LoadStatsFile), JsonSerializer.SerializeToUtf8Bytes(outcome.Loads, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }), ct);
+
+        stage.Reporter.Info($"sources: {request.Cache.Loads} loaded, {request.Cache.Hits} from cache; embeddings: {embedder.Misses} computed, {embedder.Hits} from cache");
+        context.Console.WriteLine(outcome.Funnel.Stats.ToTable());
+        context.Console.WriteLine(outcome.Funnel.Stats.ToSourceTable());
+        context.Console.MarkupLine($"[green]{outcome.Funnel.Questions.Count}[/] questions collected -> {Markup.Escape(Path.GetRelativePath(stage.RepoRoot, context.Workspace.OutputPath("Collect", Questions)))}");
+    }
+
+    /// <summary>Funnel progress to the stage reporter, which adds rate and ETA.</summary>
+    private sealed class Progress(StageContext stage) : IProgress<FunnelProgress>
+    {
+        public void Report(FunnelProgress p) =>
+            stage.Reporter.Progress(stage.StageName, p.Source is null ? p.StepName : $"{p.StepName} [{p.Source}]", p.Done, p.Total);
+    }
+}
