@@ -25,7 +25,6 @@ public class StageBuildContext(ICakeContext cake, StageEngine engine, HostOption
     {
         var force = Options.Force || Options.ForceStages.Contains(stage, StringComparer.OrdinalIgnoreCase);
         var outcome = await Engine.RunAsync(stage, force);
-        Log.Write(Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information,
-            "{0}: {1} ({2})", stage, RunRecord.StatusWord(outcome.Result), outcome.Reason);
+        Engine.Reporter.Info($"{stage}: {RunRecord.StatusWord(outcome.Result)} ({outcome.Reason})");
     }
 }

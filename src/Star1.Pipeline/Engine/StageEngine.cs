@@ -238,7 +238,10 @@ public sealed class StageEngine
         }
         if (waiting.Count > 0) return (null, waiting);
         var paramValues = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in stage.ParamKeys) paramValues[key] = parameters.Canonical(key) ?? "<missing>";
+        // A declared group is recorded leaf by leaf, so a reason names the one key that changed.
+        foreach (var key in stage.ParamKeys)
+            foreach (var (leaf, node) in Leaves(key, parameters.Find(key)))
+                paramValues[leaf] = node?.ToCanonicalJson() ?? "<missing>";
         var prompts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var prompt in stage.Prompts) prompts[prompt] = Hashes.HashOf(workspace.Resolve(prompt)) ?? "<missing>";
         var data = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -249,6 +252,18 @@ public sealed class StageEngine
             data[shown] = Hashes.HashOf(full) ?? "<missing>";
         }
         return (new StageInputs(stage.Version, paramValues, prompts, data, upstream), waiting);
+    }
+
+    private static IEnumerable<(string Key, ParamNode? Node)> Leaves(string key, ParamNode? node)
+    {
+        if (node is not { Kind: ParamKind.Map })
+        {
+            yield return (key, node);
+            yield break;
+        }
+        foreach (var child in node.Keys)
+            foreach (var leaf in Leaves($"{key}.{child}", node.Children[child]))
+                yield return leaf;
     }
 
     /// <summary>

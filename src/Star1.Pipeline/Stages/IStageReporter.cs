@@ -13,7 +13,7 @@ public interface IStageReporter
 /// <summary>Plain line-per-message reporter, for tests and redirected output.</summary>
 public sealed class TextStageReporter(TextWriter writer) : IStageReporter
 {
-    private readonly Dictionary<string, (DateTime Start, long LastPercent)> steps = [];
+    private readonly Dictionary<string, (DateTime Start, long LastDone)> steps = [];
 
     public void Info(string message) => writer.WriteLine(message);
     public void Warn(string message) => writer.WriteLine($"warning: {message}");
@@ -23,10 +23,12 @@ public sealed class TextStageReporter(TextWriter writer) : IStageReporter
         var key = $"{stage}/{step}";
         var now = DateTime.UtcNow;
         if (!steps.TryGetValue(key, out var state)) state = (now, -1);
+        if (done == state.LastDone) return;
+        // One line per 10% keeps logs readable on a 500k-item step; the last one always shows.
+        long Decile(long d) => total <= 0 ? 10 : d * 10 / total;
+        if (done != total && state.LastDone >= 0 && Decile(done) == Decile(state.LastDone)) return;
+        steps[key] = (state.Start, done);
         var percent = total <= 0 ? 100 : done * 100 / total;
-        // One line per 10% keeps logs readable on a 500k-item step.
-        if (percent / 10 == state.LastPercent / 10 && done != total) return;
-        steps[key] = (state.Start, percent);
         var elapsed = now - state.Start;
         var eta = done > 0 && done < total ? TimeSpan.FromTicks(elapsed.Ticks * (total - done) / done) : TimeSpan.Zero;
         writer.WriteLine($"{stage} | {step}: {done}/{total} ({percent}%){(done < total && done > 0 ? $", ETA {eta:hh\\:mm\\:ss}" : "")}");
