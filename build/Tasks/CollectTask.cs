@@ -48,7 +48,16 @@ public sealed class CollectTask : StageTask<BuildContext>
         };
         using var model = new MiniLmEmbedder();
         var embedder = new CachedEmbedder(model, stage.CacheDir("embeddings"), "all-MiniLM-L6-v2");
-        var outcome = await CollectPipeline.RunAsync(request, embedder, ct);
+        CollectOutcome outcome;
+        try
+        {
+            outcome = await CollectPipeline.RunAsync(request, embedder, ct);
+        }
+        catch (MissingSourceFilesException e) when (!request.Download)
+        {
+            throw new InvalidOperationException(
+                $"{e.Message}\nTo download them into {request.MirrorDir}, run with --set collect.download=true (and HF_TOKEN set for the gated sets).", e);
+        }
 
         var records = outcome.Funnel.Questions.Select(q => new { id = q.Id, question = q.Question, source = q.Source });
         await File.WriteAllBytesAsync(stage.Output(Questions), JsonSerializer.SerializeToUtf8Bytes(records, new JsonSerializerOptions { WriteIndented = true }), ct);
