@@ -14,13 +14,22 @@ public static class CollectSources
         var (training, tests) = corpus.AsString() switch
         {
             "demo" => (DemoCorpus.Training(repoRoot), DemoCorpus.Tests(repoRoot)),
-            "paper" => (PaperSources.Training, PaperSources.TestSets),
+            "paper" => (PaperSources.Training, WithSample(PaperSources.TestSets, param)),
             "none" => ([], []),
             var other => throw new ParamsException($"{corpus.Origin}: collect.corpus is '{other}'; expected demo, paper or none"),
         };
         var extra = param("collect.extra_sources").Items.Select(item => Custom(item, repoRoot)).ToList();
         var mirror = Path.GetFullPath(Path.Combine(repoRoot, param("collect.mirror").AsString()));
         return ([.. training, .. extra.Where(s => s.Role == SourceRole.Training)], [.. tests, .. extra.Where(s => s.Role == SourceRole.Test)], mirror);
+    }
+
+    /// <summary>The WildJailbreak eval sample (seed 42, 250 rows in the paper) as params.yaml sets it.</summary>
+    private static IReadOnlyList<SourceSpec> WithSample(IReadOnlyList<SourceSpec> tests, Func<string, ParamNode> param)
+    {
+        var count = param("collect.wildjailbreak_eval_sample");
+        if (count.AsInt() <= 0) throw new ParamsException($"{count.Origin}: collect.wildjailbreak_eval_sample must be above 0");
+        var sample = new SeededSample((ulong)param("collect.wildjailbreak_eval_seed").AsInt(), (int)count.AsInt());
+        return [.. tests.Select(t => t.Sample is null ? t : t with { Sample = sample })];
     }
 
     public static FunnelSettings FunnelSettings(Func<string, ParamNode> param) => new()
