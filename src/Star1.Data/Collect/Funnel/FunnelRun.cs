@@ -130,7 +130,7 @@ internal sealed class FunnelRun
             if (example is null) keptIds.Add(ids[i]);
             else _stats.CountDrop(step, _pool[ids[i]].Origin, () => example);
         }
-        Report(step, name, source, total, total);
+        Report(step, name, source, total, total); // also for empty steps, where the filters report nothing
         return keptIds;
     }
 
