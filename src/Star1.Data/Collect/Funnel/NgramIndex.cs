@@ -14,21 +14,27 @@ internal sealed class NgramIndex
 {
     private readonly int _n;
     private readonly Func<int, string> _normalizedTextOf;
+    private readonly NgramHash _hash;
     private readonly Dictionary<ulong, int> _byHash = new();
     private readonly Dictionary<string, int> _overflow = new(StringComparer.Ordinal);
 
     /// <param name="n">The n-gram size.</param>
     /// <param name="normalizedTextOf">Gives the normalised text of an owner id (used to confirm hits).</param>
-    public NgramIndex(int n, Func<int, string> normalizedTextOf)
+    /// <param name="hash">The n-gram hash; FNV-1a by default. Tests pass a deliberately bad one to force collisions.</param>
+    public NgramIndex(int n, Func<int, string> normalizedTextOf, NgramHash? hash = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         _n = n;
         _normalizedTextOf = normalizedTextOf;
+        _hash = hash ?? (static gram => Fnv1a64.Hash(gram));
     }
 
     public int N => _n;
 
-    /// <summary>Number of distinct n-grams stored.</summary>
+    /// <summary>
+    /// Entries held. An n-gram whose hash is already taken by another n-gram of the same owner needs no entry
+    /// of its own (the hit is confirmed against that owner's text), so this can be below the distinct n-grams.
+    /// </summary>
     public int Count => _byHash.Count + _overflow.Count;
 
     /// <summary>Adds every n-gram of <paramref name="normalized"/> with <paramref name="owner"/>, unless already present.</summary>
@@ -37,13 +43,15 @@ internal sealed class NgramIndex
         foreach (Range r in WordNgrams.Of(normalized, _n))
         {
             ReadOnlySpan<char> gram = normalized.AsSpan(r);
-            ulong h = Fnv1a64.Hash(gram);
+            ulong h = _hash(gram);
             if (!_byHash.TryGetValue(h, out int existing))
             {
                 _byHash.Add(h, owner);
                 continue;
             }
-            if (OwnerHasGram(existing, gram)) continue; // the same n-gram, first owner wins
+            // The holder of this hash already contains the n-gram (the same n-gram, or a colliding one of the
+            // same text): lookups will hit and confirm it, so the earlier owner stays and nothing is added.
+            if (OwnerHasGram(existing, gram)) continue;
             _overflow.TryAdd(gram.ToString(), owner);
         }
     }
@@ -69,7 +77,7 @@ internal sealed class NgramIndex
 
     private bool TryFind(ReadOnlySpan<char> gram, out int owner)
     {
-        if (_byHash.TryGetValue(Fnv1a64.Hash(gram), out owner) && OwnerHasGram(owner, gram)) return true;
+        if (_byHash.TryGetValue(_hash(gram), out owner) && OwnerHasGram(owner, gram)) return true;
         if (_overflow.Count > 0 && _overflow.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(gram, out owner))
             return true;
         owner = -1;
@@ -84,3 +92,6 @@ internal sealed class NgramIndex
         return false;
     }
 }
+
+/// <summary>Hashes one n-gram (a slice of a normalised text).</summary>
+internal delegate ulong NgramHash(ReadOnlySpan<char> ngram);
