@@ -74,9 +74,9 @@ public sealed class NgramTests
     [Fact]
     public void NgramIndex_HashCollisionsNeverCauseFalseMatches_OrLoseTrueOnes()
     {
-        // Every n-gram hashes to 42: all lookups go through verification and the overflow table.
+        // A zero mask gives every n-gram the same key: all lookups go through verification and the overflow table.
         var texts = new List<string> { "one two three", "four five six", "seven eight nine" };
-        var index = new NgramIndex(2, i => texts[i], static _ => 42UL);
+        var index = new NgramIndex(2, i => texts[i], hashMask: 0);
         for (int i = 0; i < texts.Count; i++) index.Add(i, texts[i]);
 
         // Every stored n-gram is found, with an owner that really contains it.
@@ -91,6 +91,31 @@ public sealed class NgramTests
         Assert.True(index.TryFindShared("eight nine", out owner, out _));
         Assert.Equal(2, owner);
         Assert.False(index.TryFindShared("two four six", out _, out _));
+    }
+
+    [Theory]
+    [InlineData(ulong.MaxValue)]
+    [InlineData(0x3UL)] // four keys only: constant collisions, verified away
+    public void NgramIndex_AgreesWithAStringSet(ulong mask)
+    {
+        var rng = new Random(2);
+        string[] vocab = ["a", "b", "c", "d", "e"];
+        var texts = Enumerable.Range(0, 300).Select(_ => string.Join(' ', Enumerable.Range(0, 1 + rng.Next(7)).Select(_ => vocab[rng.Next(vocab.Length)]))).ToList();
+        var index = new NgramIndex(3, i => texts[i], mask);
+        var strings = new HashSet<string>();
+        for (int i = 0; i < texts.Count; i++)
+        {
+            IReadOnlyList<string> grams = WordNgrams.Strings(texts[i], 3);
+            bool expected = grams.Any(strings.Contains);
+            Assert.Equal(expected, index.TryFindShared(texts[i], out int owner, out string gram));
+            if (expected)
+            {
+                Assert.Contains(gram, grams);
+                Assert.Contains(gram, WordNgrams.Strings(texts[owner], 3));
+            }
+            index.Add(i, texts[i]);
+            strings.UnionWith(grams);
+        }
     }
 
     [Fact]

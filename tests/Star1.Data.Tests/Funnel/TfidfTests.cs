@@ -151,6 +151,8 @@ public sealed class TfidfTests
             if (found) { matches++; Assert.Equal((bruteId, bruteScore), (id, score)); }
         }
         Assert.True(matches > 0);
+        // The accumulate-and-bound step must score far fewer pairs exactly than brute force does.
+        Assert.True(index.ExactScores < 250L * 250 / 4, $"{index.ExactScores} exact scores for 250 queries");
     }
 
     [Fact]

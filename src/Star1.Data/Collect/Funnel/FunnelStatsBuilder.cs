@@ -15,11 +15,11 @@ internal sealed class FunnelStatsBuilder
 
     public void CountInput(FunnelStep step, string source, int n) => Get(step, source).Input += n;
 
-    public void CountDrop(FunnelStep step, string source, Func<DroppedExample> example)
+    public void CountDrop(FunnelStep step, string source, DroppedExample example)
     {
         Counts c = Get(step, source);
         c.Dropped++;
-        if (c.Examples.Count < _examplesPerStep) c.Examples.Add(example());
+        if (c.Examples.Count < _examplesPerStep) c.Examples.Add(example);
     }
 
     public FunnelStats Build(int raw, int tests, IReadOnlyList<SourceSummary> summaries)

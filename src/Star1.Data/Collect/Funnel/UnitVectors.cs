@@ -32,6 +32,17 @@ internal sealed class UnitVectors
         return Count++;
     }
 
+    /// <summary>Appends row <paramref name="row"/> of <paramref name="source"/> as is (it is already unit length;
+    /// normalising it again could move its last float bits and with them a decision at the threshold).</summary>
+    public int AddRowOf(UnitVectors source, int row)
+    {
+        if (source.Dimension != Dimension)
+            throw new ArgumentException($"Expected {Dimension}-d vectors, got {source.Dimension}-d.", nameof(source));
+        if ((Count + 1) * Dimension > _data.Length) Array.Resize(ref _data, _data.Length * 2);
+        source[row].CopyTo(_data.AsSpan(Count * Dimension, Dimension));
+        return Count++;
+    }
+
     /// <summary>
     /// Writes raw / |raw| into <paramref name="dest"/>; the norm is summed in float64, in index order.
     /// Non-finite input is rejected: a NaN would make every comparison silently false.
