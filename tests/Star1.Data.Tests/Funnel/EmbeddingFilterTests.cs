@@ -4,8 +4,10 @@ namespace Star1.Data.Tests.Funnel;
 
 public sealed class EmbeddingFilterTests
 {
-    [Fact]
-    public void GreedySelf_EqualsSequentialWalk_AcrossBlockBoundaries()
+    [Theory]
+    [InlineData(EmbeddingFilters.RowsPerTask)] // one thread
+    [InlineData(7)]                            // many small parallel chunks, merged
+    public void GreedySelf_EqualsSequentialWalk_AcrossBlockBoundaries(int rowsPerTask)
     {
         // 300 rows (several blocks) with near-copies of earlier rows, some in the same block, some far back.
         var rng = new Random(5);
@@ -20,7 +22,7 @@ public sealed class EmbeddingFilterTests
             else raw.Add(Enumerable.Range(0, 16).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray());
         }
         UnitVectors v = Pack(raw);
-        VectorMatch[] result = EmbeddingFilters.GreedySelf(v, 0.7, null, default);
+        VectorMatch[] result = EmbeddingFilters.GreedySelf(v, 0.7, null, default, rowsPerTask);
 
         var kept = new List<int>();
         int drops = 0;
@@ -38,6 +40,21 @@ public sealed class EmbeddingFilterTests
             else kept.Add(i);
         }
         Assert.InRange(drops, 20, 200);
+    }
+
+    [Fact]
+    public void AgainstReference_ParallelChunksGiveTheSameAnswer()
+    {
+        var rng = new Random(8);
+        float[] Rand() => Enumerable.Range(0, 12).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        List<float[]> refRows = Enumerable.Range(0, 150).Select(_ => Rand()).ToList();
+        // Exact copies of reference rows guarantee ties-free matches; random rows mostly match nothing.
+        List<float[]> candRows = Enumerable.Range(0, 100).Select(i => i % 3 == 0 ? refRows[rng.Next(refRows.Count)] : Rand()).ToList();
+        UnitVectors reference = Pack(refRows), candidates = Pack(candRows);
+        VectorMatch[] single = EmbeddingFilters.AgainstReference(candidates, reference, 0.6, null, default);
+        VectorMatch[] chunked = EmbeddingFilters.AgainstReference(candidates, reference, 0.6, null, default, rowsPerTask: 5);
+        Assert.Equal(single, chunked);
+        Assert.True(single.Count(m => m.Found) >= 34);
     }
 
     [Fact]
@@ -83,6 +100,19 @@ public sealed class EmbeddingFilterTests
         float[] a = Enumerable.Range(0, 384).Select(_ => (float)rng.NextDouble()).ToArray();
         float[] b = Enumerable.Range(0, 384).Select(_ => (float)rng.NextDouble()).ToArray();
         Assert.Equal(NaiveDot(a, b), UnitVectors.Dot(a, b), 12);
+    }
+
+    [Fact]
+    public void DotScreen_StaysWithinItsMargin()
+    {
+        var rng = new Random(4);
+        foreach (int dim in new[] { 3, 64, 384, 1000 })
+        {
+            var v = new UnitVectors(dim);
+            for (int i = 0; i < 40; i++) v.Add(Enumerable.Range(0, dim).Select(_ => (float)(rng.NextDouble() - 0.3)).ToArray());
+            for (int i = 1; i < v.Count; i++)
+                Assert.True(Math.Abs(UnitVectors.DotScreen(v[i], v[i - 1]) - NaiveDot(v[i], v[i - 1])) < UnitVectors.ScreenMargin(dim) / 10);
+        }
     }
 
     [Fact]

@@ -62,6 +62,37 @@ internal sealed class UnitVectors
     }
 
     /// <summary>
+    /// Fast float32 dot product, for screening only: for unit vectors its error is below
+    /// <see cref="ScreenMargin"/>, so a pair it puts further than that below a threshold cannot reach it.
+    /// </summary>
+    public static float DotScreen(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length, i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && n >= 2 * Vector<float>.Count)
+        {
+            var acc0 = Vector<float>.Zero;
+            var acc1 = Vector<float>.Zero;
+            int step = 2 * Vector<float>.Count;
+            for (; i <= n - step; i += step)
+            {
+                acc0 += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+                acc1 += new Vector<float>(a[(i + Vector<float>.Count)..]) * new Vector<float>(b[(i + Vector<float>.Count)..]);
+            }
+            sum = Vector.Sum(acc0 + acc1);
+        }
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>
+    /// A safe bound on |DotScreen - exact dot| for vectors of norm about 1 and the given dimension. Summing n
+    /// float32 products errs by at most about n * 2^-24 * sum|a_i b_i|, and Cauchy-Schwarz bounds that sum by 1;
+    /// we allow twice that, and never less than 1e-3.
+    /// </summary>
+    public static double ScreenMargin(int dimension) => Math.Max(1e-3, 2.0 * dimension / (1 << 24));
+
+    /// <summary>
     /// Dot product of two float vectors accumulated in float64. Each float*float product is exact in float64,
     /// so the result differs from a sequential float64 sum only by the summation rounding (~1e-16), far below
     /// anything that moves a 0.7 threshold decision outside exact ties.
