@@ -1,15 +1,21 @@
+using Star1.Bench;
 using Star1.Bench.Engine;
 
-// Rerunnable benchmarks (see the README): dotnet run -c Release --project bench/Star1.Bench -- <name>
+// Rerunnable benchmarks, one per name (see the README): dotnet run -c Release --project bench/Star1.Bench -- <name> [options]
 return args.FirstOrDefault() switch
 {
     "engine" => await EngineBench.Run(args[1..]),
     "engine-host" => await EngineBench.Host(args[1..]),
+    "funnel" => FunnelBench.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Star1.Bench engine [--mib 1024] [--repeats 5]");
+    Console.Error.WriteLine("usage: Star1.Bench <benchmark> [options]");
+    Console.Error.WriteLine("  engine [--mib 1024] [--repeats 5]");
+    Console.Error.WriteLine("         no-op re-run of a 20-stage graph with 1 GB of outputs, as a ratio to the host's bare start-up");
+    Console.Error.WriteLine("  funnel [--sizes 10000,100000] [--dense-size 10000] [--tests 2500]");
+    Console.Error.WriteLine("         decontamination funnel steps 1-4: sparse production code vs the original's dense matrices");
     return 2;
 }

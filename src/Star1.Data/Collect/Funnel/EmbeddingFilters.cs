@@ -10,6 +10,12 @@ internal readonly record struct VectorMatch(int Row, double Score)
 /// <summary>
 /// Funnel steps 5 and 6: cosine filters over unit embeddings, done in blocks so that no N x N matrix is held.
 /// </summary>
+/// <remarks>
+/// Every decision compares the float64-accumulated dot product (<see cref="UnitVectors.Dot"/>) with the
+/// threshold. A float32 SIMD dot screens pairs first and only pairs within its proven error margin of the
+/// threshold, or above it, are scored in float64, so the screen changes speed, not decisions. Large scans are
+/// split over threads by stored-row chunks and merged with an order-independent rule.
+/// </remarks>
 internal static class EmbeddingFilters
 {
     /// <summary>Candidates compared together against each stored vector; 64 x 384 floats stay in L2 cache.</summary>
@@ -26,7 +32,8 @@ internal static class EmbeddingFilters
     /// in order and each row is also scored against the rows of the same block kept so far. The result is exactly
     /// the sequential greedy walk, with the large scan done block-wise.
     /// </remarks>
-    public static VectorMatch[] GreedySelf(UnitVectors candidates, double threshold, Action<int>? onProgress, CancellationToken ct)
+    public static VectorMatch[] GreedySelf(UnitVectors candidates, double threshold, Action<int>? onProgress, CancellationToken ct,
+        int rowsPerTask = RowsPerTask)
     {
         int n = candidates.Count;
         var result = new VectorMatch[n];
@@ -38,18 +45,21 @@ internal static class EmbeddingFilters
             int len = Math.Min(BlockSize, n - start);
             int keptBeforeBlock = kept.Count;
             Array.Fill(best, VectorMatch.None, 0, len);
-            for (int k = 0; k < keptBeforeBlock; k++)
+            ScanInParallel(keptBeforeBlock, (from, to, local) =>
             {
-                int keptRow = kept[k];
-                ReadOnlySpan<float> kv = candidates[keptRow];
-                for (int j = 0; j < len; j++)
-                    Consider(ref best[j], keptRow, UnitVectors.Dot(candidates[start + j], kv), threshold);
-            }
+                for (int k = from; k < to; k++)
+                {
+                    int keptRow = kept[k];
+                    ReadOnlySpan<float> kv = candidates[keptRow];
+                    for (int j = 0; j < len; j++)
+                        Consider(ref local[j], keptRow, candidates[start + j], kv, threshold);
+                }
+            }, best, len, rowsPerTask, ct);
             for (int j = 0; j < len; j++)
             {
                 int row = start + j;
                 for (int k = keptBeforeBlock; k < kept.Count; k++)
-                    Consider(ref best[j], kept[k], UnitVectors.Dot(candidates[row], candidates[kept[k]]), threshold);
+                    Consider(ref best[j], kept[k], candidates[row], candidates[kept[k]], threshold);
                 result[row] = best[j];
                 if (!best[j].Found) kept.Add(row);
             }
@@ -62,7 +72,8 @@ internal static class EmbeddingFilters
     /// For each candidate row, the best reference row with cosine &gt;= <paramref name="threshold"/>, or
     /// <see cref="VectorMatch.None"/>. Block-wise like <see cref="GreedySelf"/>.
     /// </summary>
-    public static VectorMatch[] AgainstReference(UnitVectors candidates, UnitVectors reference, double threshold, Action<int>? onProgress, CancellationToken ct)
+    public static VectorMatch[] AgainstReference(UnitVectors candidates, UnitVectors reference, double threshold, Action<int>? onProgress, CancellationToken ct,
+        int rowsPerTask = RowsPerTask)
     {
         if (candidates.Count > 0 && reference.Count > 0 && candidates.Dimension != reference.Dimension)
             throw new ArgumentException($"Embedding sizes differ: {candidates.Dimension} vs {reference.Dimension}.");
@@ -72,16 +83,59 @@ internal static class EmbeddingFilters
         {
             ct.ThrowIfCancellationRequested();
             int len = Math.Min(BlockSize, n - start);
-            Array.Fill(result, VectorMatch.None, start, len);
-            for (int r = 0; r < reference.Count; r++)
+            var best = new VectorMatch[len];
+            Array.Fill(best, VectorMatch.None);
+            ScanInParallel(reference.Count, (from, to, local) =>
             {
-                ReadOnlySpan<float> rv = reference[r];
-                for (int j = 0; j < len; j++)
-                    Consider(ref result[start + j], r, UnitVectors.Dot(candidates[start + j], rv), threshold);
-            }
+                for (int r = from; r < to; r++)
+                {
+                    ReadOnlySpan<float> rv = reference[r];
+                    for (int j = 0; j < len; j++)
+                        Consider(ref local[j], r, candidates[start + j], rv, threshold);
+                }
+            }, best, len, rowsPerTask, ct);
+            Array.Copy(best, 0, result, start, len);
             onProgress?.Invoke(start + len);
         }
         return result;
+    }
+
+    /// <summary>Stored rows per parallel work item (tests lower it); up to this many a block is scanned on the calling thread.</summary>
+    internal const int RowsPerTask = 2048;
+
+    /// <summary>
+    /// Runs <paramref name="scan"/> over stored rows [0, <paramref name="rows"/>) in chunks, each chunk on its own
+    /// best-match array, then merges the chunks into <paramref name="best"/>. <see cref="Consider"/> picks the
+    /// same winner whatever order candidates arrive in, so the result does not depend on the split.
+    /// </summary>
+    private static void ScanInParallel(int rows, Action<int, int, VectorMatch[]> scan, VectorMatch[] best, int len, int rowsPerTask, CancellationToken ct)
+    {
+        if (rows <= rowsPerTask)
+        {
+            scan(0, rows, best);
+            return;
+        }
+        int chunks = (rows + rowsPerTask - 1) / rowsPerTask;
+        var gate = new Lock();
+        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = ct }, c =>
+        {
+            var local = new VectorMatch[len];
+            Array.Fill(local, VectorMatch.None);
+            scan(c * rowsPerTask, Math.Min(rows, (c + 1) * rowsPerTask), local);
+            lock (gate)
+                for (int j = 0; j < len; j++)
+                    if (local[j].Found) Consider(ref best[j], local[j].Row, local[j].Score, double.NegativeInfinity);
+        });
+    }
+
+    /// <summary>
+    /// Scores a pair: a float32 screen first, and the float64 dot (the value decisions use) only for pairs the
+    /// screen cannot rule out. Most pairs are far below the threshold, so this halves the cost of the scan.
+    /// </summary>
+    private static void Consider(ref VectorMatch best, int row, ReadOnlySpan<float> a, ReadOnlySpan<float> b, double threshold)
+    {
+        if (UnitVectors.DotScreen(a, b) < threshold - UnitVectors.ScreenMargin(a.Length)) return;
+        Consider(ref best, row, UnitVectors.Dot(a, b), threshold);
     }
 
     // Highest score wins; on equal scores the lower row (the earlier question) wins, independent of visit order.

@@ -24,6 +24,25 @@ internal sealed class FunnelRun
 
     public FunnelResult Execute(IReadOnlyList<LoadedSource> sources, IReadOnlyList<LoadedTestSet> testSets)
     {
+        (List<int> kept, List<int> testIds) = ExecuteTextSteps(sources, testSets);
+        kept = Embeddings(kept, testIds);
+
+        var questions = new CollectedQuestion[kept.Count];
+        for (int i = 0; i < kept.Count; i++) questions[i] = new CollectedQuestion(i, _pool[kept[i]].Text, _pool[kept[i]].Origin);
+        var summaries = sources
+            .Select(s => new SourceSummary(s.Name, s.Questions.Count, questions.Count(q => q.Source == s.Name)))
+            .ToArray();
+        int testCount = testIds.Count;
+        return new FunnelResult(questions, _stats.Build(sources.Sum(s => s.Questions.Count), testCount, summaries));
+    }
+
+    /// <summary>
+    /// Steps 1-4 (everything but the embeddings). Returns the pool ids kept after step 4, in order, and the
+    /// pool ids of the test questions. Pool ids number the test questions first, then every source question
+    /// in source and file order; <see cref="KeptByStep"/> holds the kept ids after each step.
+    /// </summary>
+    public (List<int> Kept, List<int> TestIds) ExecuteTextSteps(IReadOnlyList<LoadedSource> sources, IReadOnlyList<LoadedTestSet> testSets)
+    {
         _stats = new FunnelStatsBuilder(sources.Select(s => s.Name).ToArray(), _settings.ExamplesPerStep);
 
         var testIds = new List<int>();
@@ -46,18 +65,13 @@ internal sealed class FunnelRun
             }
             kept.AddRange(survivors);
         }
-
-        kept = SelfTfidf(kept);
-        kept = Embeddings(kept, testIds);
-
-        var questions = new CollectedQuestion[kept.Count];
-        for (int i = 0; i < kept.Count; i++) questions[i] = new CollectedQuestion(i, _pool[kept[i]].Text, _pool[kept[i]].Origin);
-        var summaries = sources
-            .Select(s => new SourceSummary(s.Name, s.Questions.Count, questions.Count(q => q.Source == s.Name)))
-            .ToArray();
-        int testCount = testIds.Count;
-        return new FunnelResult(questions, _stats.Build(sources.Sum(s => s.Questions.Count), testCount, summaries));
+        return (SelfTfidf(kept), testIds);
     }
+
+    /// <summary>Kept pool ids after each step that has run (steps 1-3 concatenated over sources in order).</summary>
+    public IReadOnlyDictionary<FunnelStep, List<int>> KeptByStep => _keptByStep;
+
+    private readonly Dictionary<FunnelStep, List<int>> _keptByStep = new();
 
     private List<int> RunPerSourceSteps(LoadedSource source, List<int> reference, NgramIndex referenceNgrams)
     {
@@ -100,7 +114,7 @@ internal sealed class FunnelRun
 
         // Step 6: against the test questions, for the survivors of step 5 only.
         var remaining = new UnitVectors(candidates.Dimension, afterSelf.Count);
-        foreach (int id in afterSelf) remaining.Add(candidates[rowOf[id]]);
+        foreach (int id in afterSelf) remaining.AddRowOf(candidates, rowOf[id]);
         if (tests.Count > 0 && remaining.Count > 0 && tests.Dimension != remaining.Dimension)
             throw new InvalidOperationException($"The embedder returned {remaining.Dimension}-d vectors for questions but {tests.Dimension}-d for test questions.");
         return Apply(FunnelStep.TestEmbedding, null, afterSelf,
@@ -128,9 +142,11 @@ internal sealed class FunnelRun
         {
             DroppedExample? example = drop(results[i], ids[i]);
             if (example is null) keptIds.Add(ids[i]);
-            else _stats.CountDrop(step, _pool[ids[i]].Origin, () => example);
+            else _stats.CountDrop(step, _pool[ids[i]].Origin, example);
         }
-        Report(step, name, source, total, total);
+        if (!_keptByStep.TryGetValue(step, out List<int>? log)) _keptByStep[step] = log = new List<int>();
+        log.AddRange(keptIds);
+        Report(step, name, source, total, total); // also for empty steps, where the filters report nothing
         return keptIds;
     }
 

@@ -15,11 +15,11 @@ internal sealed class FunnelStatsBuilder
 
     public void CountInput(FunnelStep step, string source, int n) => Get(step, source).Input += n;
 
-    public void CountDrop(FunnelStep step, string source, Func<DroppedExample> example)
+    public void CountDrop(FunnelStep step, string source, DroppedExample example)
     {
         Counts c = Get(step, source);
         c.Dropped++;
-        if (c.Examples.Count < _examplesPerStep) c.Examples.Add(example());
+        if (c.Examples.Count < _examplesPerStep) c.Examples.Add(example);
     }
 
     public FunnelStats Build(int raw, int tests, IReadOnlyList<SourceSummary> summaries)
@@ -36,7 +36,8 @@ internal sealed class FunnelStatsBuilder
             int input = perSource.Sum(p => p.Input), dropped = perSource.Sum(p => p.Dropped);
             // Step examples: round-robin over sources, so one large source does not crowd out the others.
             var examples = new List<DroppedExample>();
-            for (int k = 0; examples.Count < _examplesPerStep && k < _examplesPerStep; k++)
+            int deepest = perSource.Count == 0 ? 0 : perSource.Max(p => p.Examples.Count);
+            for (int k = 0; k < deepest && examples.Count < _examplesPerStep; k++)
                 foreach (SourceStepCounts p in perSource)
                     if (k < p.Examples.Count && examples.Count < _examplesPerStep) examples.Add(p.Examples[k]);
             steps.Add(new StepStats(step, FunnelSteps.Title(step), input, input - dropped, dropped, perSource, examples));

@@ -1,9 +1,12 @@
 namespace Star1.Data.Collect.Funnel;
 
 /// <summary>
-/// A fast, deterministic STAND-IN for a sentence embedding model, for tests and benchmarks only: it has no
-/// notion of meaning. Each word (TF-IDF tokenisation) and each adjacent word pair adds +-1 (pairs +-0.5) to a
-/// dimension chosen by hashing it, so texts sharing many words get similar vectors. Never use it for real data.
+/// A fast, deterministic STAND-IN for a sentence embedding model, for tests and benchmarks only: it knows
+/// nothing about meaning. A text becomes a bag of character trigrams: every token (TF-IDF tokenisation) is
+/// wrapped in boundary marks ("&lt;word&gt;") and each of its 3-character windows adds +-1 to a dimension picked
+/// by hashing the window. Texts that share words or word pieces ("hack" / "hacks") therefore come out
+/// similar even where their TF-IDF vectors share no term, which is the kind of pair the embedding steps
+/// exist to catch. Never use it for real data.
 /// </summary>
 public sealed class HashingEmbedder : ISentenceEmbedder
 {
@@ -29,31 +32,24 @@ public sealed class HashingEmbedder : ISentenceEmbedder
     private float[] EmbedOne(string text)
     {
         var v = new float[_dimension];
-        ulong previous = 0;
-        bool havePrevious = false;
+        char[] padded = new char[66];
         TfidfTokenizer.ForEachToken(text, token =>
         {
-            ulong h = Fnv1a64.Hash(token);
-            AddFeature(v, h, 1f);
-            if (havePrevious) AddFeature(v, Mix(previous, h), 0.5f);
-            previous = h;
-            havePrevious = true;
+            // Very long tokens are cut: their first 64 chars carry plenty of trigrams for a stand-in.
+            ReadOnlySpan<char> t = token.Length > 64 ? token[..64] : token;
+            Span<char> p = padded.AsSpan(0, t.Length + 2);
+            p[0] = '<';
+            t.CopyTo(p[1..]);
+            p[^1] = '>';
+            for (int i = 0; i + 3 <= p.Length; i++)
+            {
+                ulong h = Fnv1a64.Hash(p.Slice(i, 3));
+                int dim = (int)(h % (ulong)_dimension);
+                // The top bit is independent of the bucket and picks the sign, so unrelated trigrams sharing a
+                // bucket cancel on average instead of piling up.
+                v[dim] += (h >> 63) == 0 ? 1f : -1f;
+            }
         });
         return v;
-    }
-
-    private void AddFeature(float[] v, ulong h, float weight)
-    {
-        int dim = (int)(h % (ulong)_dimension);
-        // A second, independent bit picks the sign so unrelated features cancel on average.
-        v[dim] += (h >> 63) == 0 ? weight : -weight;
-    }
-
-    private static ulong Mix(ulong a, ulong b)
-    {
-        ulong x = a * 0x9E3779B97F4A7C15UL ^ b;
-        x ^= x >> 31;
-        x *= 0xBF58476D1CE4E5B9UL;
-        return x ^ (x >> 29);
     }
 }
