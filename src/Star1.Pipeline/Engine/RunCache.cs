@@ -100,7 +100,4 @@ public sealed class RunCache(string root)
         output.Flush(flushToDisk: true);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
-
-    /// <summary>Used by tests and Status: whether an object's bytes still match its name.</summary>
-    public bool Verify(string hash) => File.Exists(ObjectPath(hash)) && ContentHash.OfFile(ObjectPath(hash)) == hash;
 }

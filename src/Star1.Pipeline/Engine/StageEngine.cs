@@ -54,7 +54,6 @@ public sealed class StageEngine
     }
 
     public IReadOnlyCollection<StageDefinition> Stages => stages.Values;
-    public bool IsStage(string name) => stages.ContainsKey(name);
 
     /// <summary>
     /// Freshness of a stage now, without running or writing anything. A stage whose upstream is not fresh

@@ -13,12 +13,6 @@ public static class ContentHash
     public static string OfFile(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return OfStream(stream);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
-
-    public static string OfStream(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
-
-    /// <summary>True when the text looks like one of our hashes (64 lower-case hex digits).</summary>
-    public static bool IsWellFormed(string? hash) =>
-        hash is { Length: 64 } && hash.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

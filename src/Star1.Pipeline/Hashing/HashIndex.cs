@@ -12,20 +12,18 @@ public sealed class HashIndex
 {
     private sealed record Entry(FileStamp Stamp, string Hash);
 
-    private readonly string? storePath;
+    private readonly string storePath;
     private readonly ConcurrentDictionary<string, Entry> entries;
     private bool dirty;
 
     /// <summary>Counts full reads, so tests and the benchmark can prove a no-op run reads nothing.</summary>
     public int FullHashes { get; private set; }
 
-    private HashIndex(string? storePath, ConcurrentDictionary<string, Entry> entries)
+    private HashIndex(string storePath, ConcurrentDictionary<string, Entry> entries)
     {
         this.storePath = storePath;
         this.entries = entries;
     }
-
-    public static HashIndex InMemory() => new(null, new ConcurrentDictionary<string, Entry>());
 
     /// <summary>Loads the index kept at <paramref name="path"/>; a missing or unreadable index starts empty (it is only a cache).</summary>
     public static HashIndex Load(string path)
@@ -76,7 +74,7 @@ public sealed class HashIndex
 
     public void Save()
     {
-        if (storePath is null || !dirty) return;
+        if (!dirty) return;
         var live = entries.Where(e => File.Exists(e.Key)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         AtomicFile.WriteAllBytes(storePath, JsonSerializer.SerializeToUtf8Bytes(live));
         dirty = false;

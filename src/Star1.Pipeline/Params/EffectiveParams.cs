@@ -24,20 +24,4 @@ public sealed class EffectiveParams(ParamNode root, string profile, IReadOnlyLis
 
     /// <summary>The value's canonical JSON, or null when the key is missing.</summary>
     public string? Canonical(string path) => Find(path)?.ToCanonicalJson();
-
-    /// <summary>
-    /// Every leaf key path, for checks like "this stage declares a key the file lacks" and for listings.
-    /// </summary>
-    public IEnumerable<string> LeafKeys() => Leaves(Root, "");
-
-    private static IEnumerable<string> Leaves(ParamNode node, string prefix)
-    {
-        foreach (var key in node.Keys)
-        {
-            var child = node.Children[key];
-            var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
-            if (child.Kind == ParamKind.Map) foreach (var leaf in Leaves(child, path)) yield return leaf;
-            else yield return path;
-        }
-    }
 }

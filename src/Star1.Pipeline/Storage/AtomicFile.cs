@@ -24,8 +24,6 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
-
     /// <summary>Flushes an already written file to disk and renames it into place.</summary>
     public static void Commit(string writtenPath, string finalPath)
     {
