@@ -15,7 +15,7 @@ static int Usage()
     Console.Error.WriteLine("usage: Star1.Bench <benchmark> [options]");
     Console.Error.WriteLine("  engine [--mib 1024] [--repeats 5]");
     Console.Error.WriteLine("         no-op re-run of a 20-stage graph with 1 GB of outputs, as a ratio to the host's bare start-up");
-    Console.Error.WriteLine("  funnel [--sizes 10000,100000] [--dense-size 10000] [--tests 2500]");
+    Console.Error.WriteLine("  funnel [--sizes 10000,100000] [--dense-size 10000] [--tests 2500] [--repeat 3]");
     Console.Error.WriteLine("         decontamination funnel steps 1-4: sparse production code vs the original's dense matrices");
     return 2;
 }

@@ -29,6 +29,19 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
+    public void ManyTexts_SpreadOverShards_AllComeBackUnchanged()
+    {
+        string[] texts = Enumerable.Range(0, 300).Select(i => $"question number {i}").ToArray();
+        float[][] first = new CachedEmbedder(new CountingEmbedder(), _dir).Embed(texts);
+        Assert.Equal(16, Directory.GetFiles(_dir, "*.bin").Length);
+
+        var inner = new CountingEmbedder();
+        float[][] again = new CachedEmbedder(inner, _dir).Embed(texts.Reverse().ToArray());
+        Assert.Equal(0, inner.TextsEmbedded);
+        Assert.Equal(first.Reverse(), again);
+    }
+
+    [Fact]
     public void TornTailFromAKilledWrite_IsDiscarded_AndTheFileRepaired()
     {
         var inner = new CountingEmbedder();
@@ -95,8 +108,12 @@ public sealed class CachedEmbedderTests : IDisposable
             return texts.Select(VectorFor).ToArray();
         }
 
-        public static float[] VectorFor(string text) =>
-            Enumerable.Range(0, 8).Select(i => (float)(text.Sum(c => (int)c) % 97 + i * 0.25)).ToArray();
+        // Distinct per text (a stable 64-bit hash spread over the components), so a mixed-up key shows.
+        public static float[] VectorFor(string text)
+        {
+            ulong h = Fnv1a64.Hash(text.AsSpan());
+            return Enumerable.Range(0, 8).Select(i => (float)((h >> (8 * i)) & 0xFF) + 0.5f).ToArray();
+        }
     }
 
     private sealed class BrokenEmbedder : ISentenceEmbedder

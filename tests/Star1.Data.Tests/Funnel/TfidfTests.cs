@@ -15,6 +15,18 @@ public sealed class TfidfTests
     }
 
     [Fact]
+    public void Tokenizer_UsesPythonWordCharactersBeyondAscii()
+    {
+        // Superscript two is a number (a word char in Python); a combining accent is not, so it splits
+        // "e\u0301t\u00e9" into "e" (too short) and "té"; mathematical bold letters are surrogate pairs that
+        // count as one character each.
+        Assert.Equal(["x²"], TfidfTokenizer.Tokens("x² +"));
+        Assert.Equal(["té"], TfidfTokenizer.Tokens("e\u0301té"));
+        Assert.Equal(["\U0001D400\U0001D401"], TfidfTokenizer.Tokens("\U0001D400\U0001D401 \U0001D402"));
+        Assert.Equal(["naïve", "straße"], TfidfTokenizer.Tokens("NAÏVE Straße"));
+    }
+
+    [Fact]
     public void Weights_MatchHandComputedSklearnValues()
     {
         // Three documents; df: apple 2, banana 2, cherry 1, date 1; n = 3.

@@ -10,7 +10,8 @@ namespace Star1.Data.Collect.Funnel;
 /// </summary>
 /// <remarks>
 /// <para>Layout: the folder holds <c>manifest.txt</c> (format version and a model tag; a cache made by another
-/// model is refused, not silently mixed) and up to 256 shard files <c>xx.bin</c>, one per first byte of the key.
+/// model is refused, not silently mixed) and up to 16 shard files <c>x.bin</c>, one per first hex digit of the key
+/// (few enough that a batch costs at most 16 appends and flushes, many enough that a lookup loads 1/16 of the cache).
 /// Shards are append-only sequences of self-checking records:
 /// magic "EMB1", 32-byte key, int32 dimension, dimension x float32, uint64 FNV-1a checksum of everything
 /// before it (all little-endian).</para>
@@ -30,7 +31,8 @@ public sealed class CachedEmbedder : ISentenceEmbedder
     private readonly ISentenceEmbedder _inner;
     private readonly string _folder;
     private readonly Dictionary<Key, float[]> _vectors = new();
-    private readonly bool[] _shardLoaded = new bool[256];
+    private const int ShardCount = 16;
+    private readonly bool[] _shardLoaded = new bool[ShardCount];
     private readonly Lock _gate = new();
 
     /// <param name="inner">The embedder whose vectors are cached.</param>
@@ -111,7 +113,7 @@ public sealed class CachedEmbedder : ISentenceEmbedder
         File.Move(tmp, path, overwrite: true);
     }
 
-    private string ShardPath(int shard) => Path.Combine(_folder, shard.ToString("x2") + ".bin");
+    private string ShardPath(int shard) => Path.Combine(_folder, shard.ToString("x1") + ".bin");
 
     private void EnsureShardLoaded(int shard)
     {
@@ -198,7 +200,7 @@ public sealed class CachedEmbedder : ISentenceEmbedder
     /// <summary>A SHA-256 digest held as four words, so it can be a dictionary key without allocating a string.</summary>
     private readonly record struct Key(ulong A, ulong B, ulong C, ulong D)
     {
-        public int Shard => (int)(A & 0xFF); // the digest's first byte (the words are read little-endian)
+        public int Shard => (int)(A & 0xFF) >> 4; // the digest's first hex digit (the words are read little-endian)
 
         public static Key Of(string text)
         {

@@ -15,6 +15,9 @@ public static class Funnel
     /// Runs the six steps. Sources are processed in the given order; steps 1-3 run per source, each source
     /// checked against the test sets plus every question kept (through step 3) from the sources before it.
     /// Steps 4-6 then run over all kept questions in that order, and the survivors are numbered 0..N-1.
+    /// The embedder sees only the step-4 survivors and the test questions, in batches of
+    /// <see cref="FunnelSettings.EmbeddingBatchSize"/>; wrap it in a <see cref="CachedEmbedder"/> to reuse
+    /// vectors across runs.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid settings, duplicate source names, bad n, or null texts.</exception>
     /// <exception cref="OperationCanceledException">When <paramref name="ct"/> is cancelled.</exception>

@@ -32,12 +32,14 @@ public sealed class HashingEmbedder : ISentenceEmbedder
     private float[] EmbedOne(string text)
     {
         var v = new float[_dimension];
-        char[] padded = new char[66];
-        TfidfTokenizer.ForEachToken(text, token =>
+        Span<char> padded = stackalloc char[66];
+        string lower = TfidfTokenizer.Lower(text);
+        foreach (Range r in TfidfTokenizer.Ranges(lower))
         {
             // Very long tokens are cut: their first 64 chars carry plenty of trigrams for a stand-in.
-            ReadOnlySpan<char> t = token.Length > 64 ? token[..64] : token;
-            Span<char> p = padded.AsSpan(0, t.Length + 2);
+            ReadOnlySpan<char> t = lower.AsSpan(r);
+            if (t.Length > 64) t = t[..64];
+            Span<char> p = padded[..(t.Length + 2)];
             p[0] = '<';
             t.CopyTo(p[1..]);
             p[^1] = '>';
@@ -49,7 +51,7 @@ public sealed class HashingEmbedder : ISentenceEmbedder
                 // bucket cancel on average instead of piling up.
                 v[dim] += (h >> 63) == 0 ? 1f : -1f;
             }
-        });
+        }
         return v;
     }
 }

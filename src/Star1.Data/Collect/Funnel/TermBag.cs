@@ -30,7 +30,7 @@ internal sealed class TermDictionary
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<string> _terms = new();
-    private readonly Dictionary<int, int> _scratch = new();
+    private readonly List<int> _scratch = new();
 
     public int Count => _terms.Count;
 
@@ -40,10 +40,12 @@ internal sealed class TermDictionary
 
     public TermBag Bag(string text)
     {
-        _scratch.Clear();
+        string lower = TfidfTokenizer.Lower(text);
         var lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
-        TfidfTokenizer.ForEachToken(text, token =>
+        _scratch.Clear();
+        foreach (Range r in TfidfTokenizer.Ranges(lower))
         {
+            ReadOnlySpan<char> token = lower.AsSpan(r);
             if (!lookup.TryGetValue(token, out int id))
             {
                 id = _terms.Count;
@@ -51,14 +53,22 @@ internal sealed class TermDictionary
                 _ids.Add(s, id);
                 _terms.Add(s);
             }
-            _scratch[id] = _scratch.GetValueOrDefault(id) + 1;
-        });
+            _scratch.Add(id);
+        }
         if (_scratch.Count == 0) return TermBag.Empty;
-        int[] terms = new int[_scratch.Count];
-        int[] counts = new int[_scratch.Count];
-        int k = 0;
-        foreach (var (id, c) in _scratch) { terms[k] = id; counts[k] = c; k++; }
-        Array.Sort(terms, counts);
+
+        // Sort the ids and count runs: the bag is the distinct ids, ascending, with their counts.
+        _scratch.Sort();
+        int distinct = 1;
+        for (int i = 1; i < _scratch.Count; i++) if (_scratch[i] != _scratch[i - 1]) distinct++;
+        int[] terms = new int[distinct];
+        int[] counts = new int[distinct];
+        int k = -1;
+        for (int i = 0; i < _scratch.Count; i++)
+        {
+            if (i == 0 || _scratch[i] != _scratch[i - 1]) terms[++k] = _scratch[i];
+            counts[k]++;
+        }
         return new TermBag(terms, counts);
     }
 }

@@ -48,11 +48,4 @@ public static class TextNormalizer
             if (normalized[i] == ' ') starts[w++] = i + 1;
         return starts;
     }
-
-    /// <summary>The words of an already normalised text (split on the single spaces).</summary>
-    public static string[] Words(string normalized)
-    {
-        ArgumentNullException.ThrowIfNull(normalized);
-        return normalized.Length == 0 ? [] : normalized.Split(' ');
-    }
 }

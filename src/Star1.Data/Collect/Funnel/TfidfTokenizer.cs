@@ -16,50 +16,83 @@ namespace Star1.Data.Collect.Funnel;
 /// </remarks>
 public static class TfidfTokenizer
 {
-    /// <summary>Calls <paramref name="onToken"/> for each token (a slice of the lower-cased text) in order.</summary>
-    public static void ForEachToken(string text, TokenAction onToken)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        string lower = text.ToLowerInvariant();
-        int runStart = -1, runCodePoints = 0, i = 0;
-        while (i < lower.Length)
-        {
-            Rune.DecodeFromUtf16(lower.AsSpan(i), out Rune rune, out int width);
-            if (IsWordRune(rune))
-            {
-                if (runStart < 0) { runStart = i; runCodePoints = 0; }
-                runCodePoints++;
-            }
-            else if (runStart >= 0)
-            {
-                if (runCodePoints >= 2) onToken(lower.AsSpan(runStart, i - runStart));
-                runStart = -1;
-            }
-            i += width;
-        }
-        if (runStart >= 0 && runCodePoints >= 2) onToken(lower.AsSpan(runStart));
-    }
-
-    /// <summary>The tokens as strings (tests and reports; the funnel uses <see cref="ForEachToken"/>).</summary>
+    /// <summary>The tokens as strings (tests and reports; the funnel enumerates ranges instead).</summary>
     public static IReadOnlyList<string> Tokens(string text)
     {
+        string lower = Lower(text);
         var list = new List<string>();
-        ForEachToken(text, t => list.Add(t.ToString()));
+        foreach (Range r in Ranges(lower)) list.Add(lower[r]);
         return list;
     }
 
-    private static bool IsWordRune(Rune r)
+    /// <summary>The text as the vectoriser lower-cases it.</summary>
+    public static string Lower(string text)
     {
-        if (r.Value == '_') return true;
-        return Rune.GetUnicodeCategory(r) switch
-        {
-            UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-                or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
-                or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber
-                or UnicodeCategory.OtherNumber => true,
-            _ => false,
-        };
+        ArgumentNullException.ThrowIfNull(text);
+        return text.ToLowerInvariant();
     }
 
-    public delegate void TokenAction(ReadOnlySpan<char> token);
+    /// <summary>Token ranges of an already lower-cased text, in order, without allocating.</summary>
+    public static TokenRanges Ranges(string lower) => new(lower);
+
+    /// <summary>Enumerates the token ranges of a lower-cased text.</summary>
+    public struct TokenRanges(string lower)
+    {
+        private int _pos;
+
+        public Range Current { get; private set; }
+
+        public readonly TokenRanges GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            string s = lower;
+            int runStart = -1, runCodePoints = 0, i = _pos;
+            while (i < s.Length)
+            {
+                char c = s[i];
+                bool word;
+                int width = 1;
+                if (c < 128) word = char.IsAsciiLetterOrDigit(c) || c == '_'; // the common case, no table lookup
+                else if (!char.IsSurrogate(c)) word = IsWordCategory(char.GetUnicodeCategory(c));
+                else
+                {
+                    Rune.DecodeFromUtf16(s.AsSpan(i), out Rune rune, out width);
+                    word = IsWordCategory(Rune.GetUnicodeCategory(rune));
+                }
+                if (word)
+                {
+                    if (runStart < 0) { runStart = i; runCodePoints = 0; }
+                    runCodePoints++;
+                }
+                else if (runStart >= 0)
+                {
+                    if (runCodePoints >= 2)
+                    {
+                        Current = new Range(runStart, i);
+                        _pos = i + width;
+                        return true;
+                    }
+                    runStart = -1;
+                }
+                i += width;
+            }
+            _pos = s.Length;
+            if (runStart >= 0 && runCodePoints >= 2)
+            {
+                Current = new Range(runStart, s.Length);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static bool IsWordCategory(UnicodeCategory category) => category switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber
+            or UnicodeCategory.OtherNumber => true,
+        _ => false,
+    };
 }
