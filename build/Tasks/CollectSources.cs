@@ -32,15 +32,32 @@ public static class CollectSources
         return [.. tests.Select(t => t.Sample is null ? t : t with { Sample = sample })];
     }
 
-    public static FunnelSettings FunnelSettings(Func<string, ParamNode> param) => new()
+    /// <summary>The funnel's thresholds and sizes, checked here so a bad value stops the build naming its key and line.</summary>
+    public static FunnelSettings FunnelSettings(Func<string, ParamNode> param)
     {
-        TestNgramN = (int)param("collect.test_ngram").AsInt(),
-        ReferenceTfidfThreshold = param("collect.reference_tfidf_threshold").AsDouble(),
-        SelfTfidfThreshold = param("collect.self_tfidf_threshold").AsDouble(),
-        SelfEmbeddingThreshold = param("collect.self_embedding_threshold").AsDouble(),
-        TestEmbeddingThreshold = param("collect.test_embedding_threshold").AsDouble(),
-        ExamplesPerStep = (int)param("collect.examples_per_step").AsInt(),
-    };
+        double Threshold(string key)
+        {
+            var node = param(key);
+            var value = node.AsDouble();
+            // Above 0: the sparse index only visits pairs sharing a term, which is exact only for positive thresholds.
+            return value is > 0 and <= 1 ? value : throw new ParamsException($"{node.Origin}: {key} must be above 0 and at most 1, is {value}");
+        }
+        int Count(string key, int min)
+        {
+            var node = param(key);
+            var value = node.AsInt();
+            return value >= min ? (int)value : throw new ParamsException($"{node.Origin}: {key} must be at least {min}, is {value}");
+        }
+        return new FunnelSettings
+        {
+            TestNgramN = Count("collect.test_ngram", 1),
+            ReferenceTfidfThreshold = Threshold("collect.reference_tfidf_threshold"),
+            SelfTfidfThreshold = Threshold("collect.self_tfidf_threshold"),
+            SelfEmbeddingThreshold = Threshold("collect.self_embedding_threshold"),
+            TestEmbeddingThreshold = Threshold("collect.test_embedding_threshold"),
+            ExamplesPerStep = Count("collect.examples_per_step", 0),
+        };
+    }
 
     /// <summary>One entry of collect.extra_sources: {name, path, format, question, category, filter, ngram, role}.</summary>
     private static SourceSpec Custom(ParamNode item, string repoRoot)

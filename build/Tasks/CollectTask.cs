@@ -34,6 +34,7 @@ public sealed class CollectTask : StageTask<BuildContext>
 
     public override async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)
     {
+        var funnel = CollectSources.FunnelSettings(stage.Param);
         var (training, tests, mirror) = CollectSources.Resolve(stage.Param, stage.RepoRoot);
         var request = new CollectRequest
         {
@@ -41,7 +42,7 @@ public sealed class CollectTask : StageTask<BuildContext>
             Tests = tests,
             MirrorDir = mirror,
             Download = stage.Param("collect.download").AsBool(),
-            Funnel = CollectSources.FunnelSettings(stage.Param),
+            Funnel = funnel,
             Cache = new SourceCache(stage.CacheDir("sources"), stage.FileHash),
             Log = stage.Reporter.Info,
             Progress = new Progress(stage),

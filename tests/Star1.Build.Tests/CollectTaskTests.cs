@@ -105,6 +105,14 @@ public sealed class CollectTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task OutOfRangeThresholdStopsBeforeLoadingNamingKeyAndOrigin()
+    {
+        Assert.Equal(1, await Run("--target", "Collect", "--set", "collect.self_tfidf_threshold=1.5"));
+        Assert.Contains("--set collect.self_tfidf_threshold=1.5: collect.self_tfidf_threshold must be above 0 and at most 1", output.ToString());
+        Assert.DoesNotContain("loaded First", output.ToString());
+    }
+
+    [Fact]
     public async Task BadExtraSourceNamesTheParamsLine()
     {
         var path = Path.Combine(root, "params.yaml");
