@@ -74,21 +74,23 @@ public sealed class StageEngine
     }
 
     /// <summary>Freshness judged on the stage's own inputs as they are on disk now.</summary>
-    private StageStatus InspectOwn(string name)
+    private StageStatus InspectOwn(string name) => Evaluate(name).Status;
+
+    /// <summary>The stage's own freshness and the inputs it was judged on (null while it waits on upstream).</summary>
+    private (StageStatus Status, StageInputs? Inputs) Evaluate(string name)
     {
         var stage = stages[name];
         var (inputs, waiting) = CurrentInputs(stage);
-        if (waiting.Count > 0) return new StageStatus(name, Freshness.Waiting, waiting, null, false);
+        if (waiting.Count > 0) return (new StageStatus(name, Freshness.Waiting, waiting, null, false), null);
         var fingerprint = Fingerprint(stage, inputs!);
         var restorable = runCache.Has(fingerprint);
         var entry = lockFile.Get(name);
-        if (entry is null) return new StageStatus(name, Freshness.NeverRun, ["never run"], fingerprint, restorable);
+        if (entry is null) return (new StageStatus(name, Freshness.NeverRun, ["never run"], fingerprint, restorable), inputs);
         if (entry.Fingerprint != fingerprint)
-            return new StageStatus(name, Freshness.Stale, InputChanges(entry.Inputs, inputs!), fingerprint, restorable);
+            return (new StageStatus(name, Freshness.Stale, InputChanges(entry.Inputs, inputs!), fingerprint, restorable), inputs);
         var outputProblems = OutputProblems(stage, entry);
-        return outputProblems.Count == 0
-            ? new StageStatus(name, Freshness.Fresh, [], fingerprint, restorable)
-            : new StageStatus(name, Freshness.Stale, outputProblems, fingerprint, restorable);
+        var state = outputProblems.Count == 0 ? Freshness.Fresh : Freshness.Stale;
+        return (new StageStatus(name, state, outputProblems, fingerprint, restorable), inputs);
     }
 
     /// <summary>Brings one stage up to date: skip, restore or execute. Upstream stages must already be up to date.</summary>
@@ -96,7 +98,7 @@ public sealed class StageEngine
     {
         var stage = stages[name];
         var clock = Stopwatch.StartNew();
-        var status = InspectOwn(name);
+        var (status, inputs) = Evaluate(name);
         if (status.State == Freshness.Waiting)
             return Record(new StageOutcome(name, StageResult.Failed, status.Describe(), clock.Elapsed, null),
                 throwWith: $"stage {name} cannot run: {status.Describe()} (run its upstream stages first, e.g. without --exclusive)");
@@ -108,7 +110,7 @@ public sealed class StageEngine
         var why = force ? "forced" : string.Join("; ", status.Reasons);
         if (!force && status.Restorable)
         {
-            var problem = TryRestore(stage, fingerprint, CurrentInputs(stage).Inputs!);
+            var problem = TryRestore(stage, fingerprint, inputs!);
             if (problem is null)
                 return Record(new StageOutcome(name, StageResult.Restored, $"{why}; outputs restored from run-cache", clock.Elapsed, fingerprint));
             reporter.Warn($"{name}: {problem}; running the stage instead");
