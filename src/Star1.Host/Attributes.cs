@@ -24,3 +24,10 @@ public sealed class TaskDescriptionAttribute(string description) : Attribute
 /// <summary>A task that only reads the artifacts folder (Status): it runs without taking the build lock.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class ReadOnlyTaskAttribute : Attribute;
+
+/// <summary>
+/// A task that does its own --dryrun (Gc lists what it would delete): under --dryrun the host runs it, with
+/// <see cref="HostOptions.DryRun"/> set, instead of printing the stage table.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class HandlesDryRunAttribute : Attribute;

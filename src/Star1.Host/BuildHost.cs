@@ -65,14 +65,49 @@ public static class BuildHost
 
         var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir));
         var reporter = new TextStageReporter(new AnsiTextWriter(console));
-        StageEngine engine;
+        EffectiveParams parameters;
         try
         {
             // Params are checked before anything runs: unknown keys, wrong types, bad --set paths.
-            var parameters = ParamsLoader.Load(System.IO.Path.Combine(repoRoot, options.ParamsFile), options.Profile, options.Sets);
+            parameters = ParamsLoader.Load(System.IO.Path.Combine(repoRoot, options.ParamsFile), options.Profile, options.Sets);
+        }
+        catch (ParamsException e)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+
+        var closure = options.Exclusive ? [target] : Closure(target, graph);
+        var dryRun = options.DryRun && !target.HandlesDryRun;
+        // A build takes the lock before the engine reads the lock file and the hash index, so a build that
+        // waited for another judges with what that build left on disk, not with a copy read before it.
+        var readOnly = options.Tree || dryRun || closure.All(t => t.ReadOnly);
+        BuildLock? buildLock = null;
+        try
+        {
+            if (!readOnly) buildLock = BuildLock.Acquire(workspace.StateDir, $"target {target.Name}", options.LockWait, reporter.Info);
+        }
+        catch (BuildLockedException e)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+        using (buildLock)
+            return await RunLockedAsync(options, graph, target, closure, readOnly, dryRun, workspace, parameters, reporter, console, createContext);
+    }
+
+    private static async Task<int> RunLockedAsync<TContext>(
+        HostOptions options, IReadOnlyList<TaskInfo> graph, TaskInfo target, List<TaskInfo> closure, bool readOnly, bool dryRun,
+        Workspace workspace, EffectiveParams parameters, TextStageReporter reporter, IAnsiConsole console,
+        Func<ICakeContext, StageEngine, HostOptions, TContext> createContext)
+        where TContext : StageBuildContext
+    {
+        StageEngine engine;
+        try
+        {
             engine = new StageEngine(workspace, parameters, reporter);
         }
-        catch (Exception e) when (e is ParamsException or InvalidDataException)
+        catch (InvalidDataException e)
         {
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;
@@ -92,13 +127,12 @@ public static class BuildHost
             return 1;
         }
 
-        var closure = options.Exclusive ? [target] : Closure(target, graph);
         if (options.Tree)
         {
             await new TreeScriptHost(engineHost, cake, new CakeConsole(cake.Environment)).RunTargetAsync(target.Name);
             return 0;
         }
-        if (options.DryRun)
+        if (dryRun)
         {
             StageTables.PrintStatus(console, closure.Where(t => t.IsStage).Select(t => engine.Inspect(t.Name)));
             var dry = new DryRunScriptHost(engineHost, cake, cake.Log);
@@ -108,20 +142,22 @@ public static class BuildHost
         }
 
         var started = DateTimeOffset.Now;
-        var readOnly = closure.All(t => t.ReadOnly);
-        BuildLock? buildLock = null;
         Exception? failure = null;
         try
         {
-            if (!readOnly)
+            if (!readOnly) engine.CleanLeftovers();
+            if (options.Accept)
             {
-                buildLock = BuildLock.Acquire(workspace.StateDir, $"target {target.Name}", options.LockWait, reporter.Info);
-                engine.CleanLeftovers();
+                // Accept marks stages fresh in dependency order; nothing runs, so Cake is not involved.
+                foreach (var stage in closure.Where(t => t.IsStage)) engine.Accept(stage.Name);
             }
-            var printer = new CakeSpectreReportPrinter(console);
-            var host = new BuildScriptHost(engineHost, new DefaultExecutionStrategy(cake.Log, printer), cake, printer, cake.Configuration, cake.Log);
-            if (options.Exclusive) host.Settings.UseExclusiveTarget();
-            await host.RunTargetAsync(target.Name);
+            else
+            {
+                var printer = new CakeSpectreReportPrinter(console);
+                var host = new BuildScriptHost(engineHost, new DefaultExecutionStrategy(cake.Log, printer), cake, printer, cake.Configuration, cake.Log);
+                if (options.Exclusive) host.Settings.UseExclusiveTarget();
+                await host.RunTargetAsync(target.Name);
+            }
         }
         catch (Exception e)
         {
@@ -130,13 +166,12 @@ public static class BuildHost
         finally
         {
             StageTables.PrintOutcomes(console, engine.Outcomes);
-            if (!readOnly && failure is not BuildLockedException)
+            if (!readOnly)
             {
                 engine.Hashes.Save();
                 var record = RunRecord.From(target.Name, engine, started, failure).Write(workspace);
                 console.MarkupLine($"run record: {Markup.Escape(System.IO.Path.GetRelativePath(workspace.RepoRoot, record))}");
             }
-            buildLock?.Dispose();
         }
         if (failure is null) return 0;
         console.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");

@@ -20,6 +20,18 @@ public sealed record HostOptions
     public string ArtifactsDir { get; init; } = "artifacts";
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>--accept: mark the target's stale stages fresh without running them (like `dvc commit`).</summary>
+    public bool Accept { get; init; }
+
+    /// <summary>Gc: also keep the N most recently used run-cache entries of each stage.</summary>
+    public int KeepLast { get; init; }
+
+    /// <summary>Gc: also keep run-cache entries used in the last D days.</summary>
+    public double? KeepDays { get; init; }
+
+    /// <summary>Gc: also keep the most recently used entries while their outputs fit in this many bytes.</summary>
+    public long? KeepBytes { get; init; }
+
     public const string Usage = """
         Usage: ./build.sh [--target NAME] [options]
 
@@ -36,6 +48,11 @@ public sealed record HostOptions
           --params FILE          params file (default: params.yaml)
           --artifacts DIR        artifacts folder (default: artifacts)
           --lock-wait SECONDS    how long to wait for another build on the same artifacts (default: 30)
+          --accept               mark the target's stale stages fresh without running them, for a change
+                                 you know does not alter results (recorded in the lock, like dvc commit)
+          --keep-last N          Gc: also keep each stage's N most recently used run-cache entries
+          --keep-days D          Gc: also keep run-cache entries used in the last D days
+          --keep-size SIZE       Gc: also keep recent entries up to SIZE bytes (suffix K, M, G allowed)
           --help, -h             this text
         """;
 
@@ -76,6 +93,10 @@ public sealed record HostOptions
                 "--params" => options with { ParamsFile = Value() },
                 "--artifacts" => options with { ArtifactsDir = Value() },
                 "--lock-wait" => options with { LockWait = TimeSpan.FromSeconds(ParseSeconds(Value())) },
+                "--accept" => options with { Accept = true },
+                "--keep-last" => options with { KeepLast = ParseCount(Value()) },
+                "--keep-days" => options with { KeepDays = ParseDays(Value()) },
+                "--keep-size" => options with { KeepBytes = ParseSize(Value()) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}' (see --help)"),
             };
         }
@@ -92,6 +113,27 @@ public sealed record HostOptions
         double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0
             ? s
             : throw new ArgumentException($"--lock-wait expects seconds, got '{text}'");
+
+    private static int ParseCount(string text) =>
+        int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? n
+            : throw new ArgumentException($"--keep-last expects a whole number of entries, got '{text}'");
+
+    private static double ParseDays(string text) =>
+        double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var d) && d >= 0
+            ? d
+            : throw new ArgumentException($"--keep-days expects a number of days, got '{text}'");
+
+    /// <summary>"500M", "2G", "123456": bytes, with an optional binary K/M/G suffix.</summary>
+    private static long ParseSize(string text)
+    {
+        var trimmed = text.Trim().ToUpperInvariant().TrimEnd('B');
+        var multiplier = trimmed.EndsWith('K') ? 1L << 10 : trimmed.EndsWith('M') ? 1L << 20 : trimmed.EndsWith('G') ? 1L << 30 : 1;
+        var digits = multiplier == 1 ? trimmed : trimmed[..^1];
+        return double.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? (long)(value * multiplier)
+            : throw new ArgumentException($"--keep-size expects a size such as 500M or 2G, got '{text}'");
+    }
 
     private static Verbosity ParseVerbosity(string text) => text.ToLowerInvariant() switch
     {

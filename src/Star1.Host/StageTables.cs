@@ -18,6 +18,7 @@ public static class StageTables
                 StageResult.Executed => "yellow",
                 StageResult.Restored => "blue",
                 StageResult.Failed => "red",
+                StageResult.Accepted => "magenta",
                 _ => "green",
             };
             table.AddRow(Markup.Escape(o.Stage), $"[{colour}]{word}[/]", $"{o.Duration.TotalSeconds:0.00} s", Markup.Escape(o.Reason));
@@ -38,6 +39,7 @@ public static class StageTables
                 _ => ("stale", "yellow"),
             };
             var reason = s.State == Freshness.Fresh ? "" : string.Join("; ", s.Reasons) + (s.Restorable ? " (restorable from run-cache)" : "");
+            if (s.WouldStop is { } stop) reason += $"; the run would stop here: {stop}";
             table.AddRow(Markup.Escape(s.Stage), $"[{colour}]{word}[/]", Markup.Escape(reason));
         }
         console.Write(table);

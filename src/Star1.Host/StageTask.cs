@@ -6,18 +6,34 @@ namespace Star1.Host;
 /// <summary>
 /// A task that is a content-hashed stage. It declares what it reads and writes; the engine decides whether to
 /// skip, restore or execute it. Its upstream stages are the stage tasks it [IsDependentOn], so a dependency
-/// is written once and is both an ordering and an input.
+/// is written once and is both an ordering and an input. Its code is found from the task class itself.
 /// </summary>
 public abstract class StageTask<TContext> : FrostingTask<TContext> where TContext : StageBuildContext
 {
-    /// <summary>Bump when a code change alters what the stage produces.</summary>
+    /// <summary>A hand knob on top of the automatic code hash: bump it to re-run the stage when nothing else would.</summary>
     public virtual string Version => "1";
     public virtual IReadOnlyList<string> ParamKeys => [];
+
+    /// <summary>Keys read only in some modes, worked out from the params.</summary>
+    public virtual IEnumerable<string> ParamKeysFrom(EffectiveParams parameters) => [];
+
+    /// <summary>Keys that decide how the stage works, not what it produces: left out of the fingerprint.</summary>
+    public virtual IReadOnlyList<string> Settings => [];
+
     public virtual IReadOnlyList<string> Prompts => [];
     public abstract IReadOnlyList<string> Outputs { get; }
 
+    /// <summary>The upstream outputs it reads ("Stage/file"); null: all of them.</summary>
+    public virtual IReadOnlyList<string>? Reads => null;
+
     /// <summary>Data files read from outside the graph, worked out from params; hashed into the fingerprint.</summary>
     public virtual IEnumerable<string> DataFiles(EffectiveParams parameters, string repoRoot) => [];
+
+    /// <summary>Its inner memo caches and how Gc prunes them.</summary>
+    public virtual IReadOnlyList<StageCache> Caches => [];
+
+    /// <summary>Why the stage would stop before any work under these params (null: it can run).</summary>
+    public virtual string? Preflight(EffectiveParams parameters, string repoRoot) => null;
 
     /// <summary>Does the work, writing every declared output through <see cref="StageContext.Output"/>.</summary>
     public abstract Task ExecuteAsync(TContext context, StageContext stage, CancellationToken ct);
@@ -29,10 +45,16 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
         Name = TaskInfo.NameOf(GetType()),
         Version = Version,
         ParamKeys = ParamKeys,
+        ParamKeysFrom = ParamKeysFrom,
+        Settings = Settings,
         Prompts = Prompts,
         Upstream = upstream,
+        UpstreamOutputs = Reads,
         Outputs = Outputs,
         DataFiles = DataFiles,
+        Caches = Caches,
+        Preflight = Preflight,
+        CodeRoots = [GetType()],
         Execute = (stage, ct) => ExecuteAsync(context, stage, ct),
     };
 }

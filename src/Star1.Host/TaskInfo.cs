@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Star1.Host;
 
 /// <summary>Reads a task class's attributes; the graph is built from these.</summary>
-internal sealed record TaskInfo(Type Type, string Name, string Description, IReadOnlyList<Type> Dependencies, bool ReadOnly, bool IsStage)
+internal sealed record TaskInfo(Type Type, string Name, string Description, IReadOnlyList<Type> Dependencies, bool ReadOnly, bool IsStage, bool HandlesDryRun)
 {
     public static string NameOf(Type type) => type.GetCustomAttribute<TaskNameAttribute>()?.Name ?? type.Name.Replace("Task", "");
 
@@ -13,7 +13,8 @@ internal sealed record TaskInfo(Type Type, string Name, string Description, IRea
         type.GetCustomAttribute<TaskDescriptionAttribute>()?.Description ?? "",
         type.GetCustomAttributes<IsDependentOnAttribute>().Select(a => a.Task).ToList(),
         type.GetCustomAttribute<ReadOnlyTaskAttribute>() is not null,
-        IsStageType(type));
+        IsStageType(type),
+        type.GetCustomAttribute<HandlesDryRunAttribute>() is not null);
 
     private static bool IsStageType(Type? type)
     {

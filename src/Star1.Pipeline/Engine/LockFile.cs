@@ -8,14 +8,23 @@ namespace Star1.Pipeline.Engine;
 public sealed record OutputRecord(string Hash, long Size);
 
 /// <summary>Everything one stage run read, and what it wrote: enough to say later exactly what changed.</summary>
+/// <param name="CodeVersion">The stage's hand-bumped version.</param>
 public sealed record StageInputs(
     string CodeVersion,
     SortedDictionary<string, string> Params,
     SortedDictionary<string, string> Prompts,
     SortedDictionary<string, string> Data,
-    SortedDictionary<string, string> Upstream);
+    SortedDictionary<string, string> Upstream)
+{
+    /// <summary>The code it ran, part by part (see Code.CodeIdentity); null in a lock written before code was hashed.</summary>
+    public SortedDictionary<string, string>? Code { get; init; }
+}
 
-public sealed record LockEntry(string Fingerprint, StageInputs Inputs, SortedDictionary<string, OutputRecord> Outputs, DateTimeOffset Completed);
+/// <param name="Accepted">Set when a person marked the stage fresh without running it (--accept): what they accepted.</param>
+public sealed record LockEntry(string Fingerprint, StageInputs Inputs, SortedDictionary<string, OutputRecord> Outputs, DateTimeOffset Completed)
+{
+    public string? Accepted { get; init; }
+}
 
 /// <summary>
 /// artifacts/star1.lock.json: per stage, the fingerprint, inputs and output hashes of its last success
@@ -56,6 +65,8 @@ public sealed class LockFile
     }
 
     public LockEntry? Get(string stage) => stages.GetValueOrDefault(stage);
+
+    public IReadOnlyDictionary<string, LockEntry> Entries => stages;
 
     public void Set(string stage, LockEntry entry)
     {

@@ -11,29 +11,93 @@ namespace Star1.Pipeline.Engine;
 /// restores its outputs without executing. Every restore re-hashes what it copies: an entry whose bytes
 /// no longer match is refused and removed. The folder is safe to cache in CI as a whole.
 /// </summary>
+/// <remarks>
+/// An entry is written once and never replaced: a later run under the same fingerprint that produced other
+/// bytes is kept beside it (conflicts/&lt;fingerprint&gt;/) and reported, because the same inputs giving
+/// other outputs means the stage is not deterministic or reads something its fingerprint misses; restores
+/// keep serving the first entry. An entry file's modification time is its last use (store or restore).
+/// </remarks>
 public sealed class RunCache(string root)
 {
-    private sealed record RunEntry(string Stage, SortedDictionary<string, OutputRecord> Outputs);
+    public sealed record RunEntry(string Stage, SortedDictionary<string, OutputRecord> Outputs);
 
+    /// <summary>One run entry as Gc sees it.</summary>
+    public sealed record EntryInfo(string Fingerprint, string Stage, SortedDictionary<string, OutputRecord> Outputs, DateTime LastUsedUtc, string Path);
+
+    public string Root => root;
     private string ObjectPath(string hash) => Path.Combine(root, "objects", hash[..2], hash[2..]);
     private string RunPath(string fingerprint) => Path.Combine(root, "runs", fingerprint + ".json");
+    private string ConflictDir(string fingerprint) => Path.Combine(root, "conflicts", fingerprint);
 
     public bool Has(string fingerprint) => File.Exists(RunPath(fingerprint));
 
-    /// <summary>Stores a committed output's bytes (if not already there) and records the run.</summary>
-    public void Store(string stage, string fingerprint, IReadOnlyDictionary<string, (string Path, OutputRecord Record)> outputs)
+    /// <summary>
+    /// Stores a committed run's outputs (objects that are missing or damaged) and records the run, unless an
+    /// entry for this fingerprint exists: then nothing served changes, and when the outputs differ from the
+    /// entry's, the new run is kept as a conflict and a description of the difference is returned.
+    /// </summary>
+    public string? Store(string stage, string fingerprint, IReadOnlyDictionary<string, (string Path, OutputRecord Record)> outputs)
     {
-        foreach (var (_, (path, record)) in outputs)
+        foreach (var (_, (path, record)) in outputs) StoreObject(path, record.Hash);
+        var entry = new RunEntry(stage, new(outputs.ToDictionary(o => o.Key, o => o.Value.Record), StringComparer.Ordinal));
+        var existing = Read(fingerprint);
+        if (existing is null)
         {
-            var target = ObjectPath(record.Hash);
-            if (File.Exists(target)) continue;
-            var temp = AtomicFile.TempPathFor(target);
-            File.Copy(path, temp);
+            Write(RunPath(fingerprint), entry);
+            return null;
+        }
+        File.SetLastWriteTimeUtc(RunPath(fingerprint), DateTime.UtcNow);
+        var differing = entry.Outputs.Keys.Union(existing.Outputs.Keys)
+            .Where(k => entry.Outputs.GetValueOrDefault(k)?.Hash != existing.Outputs.GetValueOrDefault(k)?.Hash)
+            .Order(StringComparer.Ordinal).ToList();
+        if (differing.Count == 0) return null;
+        var conflict = Path.Combine(ConflictDir(fingerprint), ContentHash.OfString(string.Join('\n', entry.Outputs.Select(o => $"{o.Key}\0{o.Value.Hash}")))[..16] + ".json");
+        Write(conflict, entry);
+        return $"this run's {string.Join(", ", differing)} differ from what the run-cache holds for the same inputs " +
+               $"(entry {fingerprint[..12]}): the stage is not deterministic, or it reads something its fingerprint does not cover. " +
+               $"Restores keep serving the first result; this one is kept in {Path.GetRelativePath(root, conflict)}";
+    }
+
+    /// <summary>
+    /// Copies an object into the store. An object already there is trusted only after re-hashing it: a
+    /// damaged one is replaced rather than left to fail every later restore.
+    /// </summary>
+    private void StoreObject(string source, string hash)
+    {
+        var target = ObjectPath(hash);
+        if (File.Exists(target) && ContentHash.OfFile(target) == hash) return;
+        var temp = AtomicFile.TempPathFor(target);
+        try
+        {
+            var copied = CopyHashing(source, temp);
+            if (copied != hash) throw new IOException($"{source} changed while it was being stored in the run-cache (expected {hash[..12]}, read {copied[..12]})");
             AtomicFile.Commit(temp, target);
         }
-        var entry = new RunEntry(stage, new(outputs.ToDictionary(o => o.Key, o => o.Value.Record), StringComparer.Ordinal));
-        Directory.CreateDirectory(Path.GetDirectoryName(RunPath(fingerprint))!);
-        AtomicFile.WriteAllBytes(RunPath(fingerprint), JsonSerializer.SerializeToUtf8Bytes(entry));
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static void Write(string path, RunEntry entry)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(entry));
+    }
+
+    /// <summary>The entry for a fingerprint; null when there is none or it is unreadable (then it is removed).</summary>
+    private RunEntry? Read(string fingerprint)
+    {
+        if (!Has(fingerprint)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunEntry>(File.ReadAllBytes(RunPath(fingerprint)));
+        }
+        catch (JsonException)
+        {
+            Forget(fingerprint);
+            return null;
+        }
     }
 
     /// <summary>
@@ -77,12 +141,57 @@ public sealed class RunCache(string root)
             }
             fetched[name] = (temp, record);
         }
+        File.SetLastWriteTimeUtc(RunPath(fingerprint), DateTime.UtcNow);
         return (fetched, null);
     }
 
-    private void Forget(string fingerprint)
+    /// <summary>Every readable run entry (conflicts are not entries: Gc drops them with their fingerprint).</summary>
+    public IEnumerable<EntryInfo> Entries()
+    {
+        var dir = Path.Combine(root, "runs");
+        if (!Directory.Exists(dir)) yield break;
+        foreach (var path in Directory.EnumerateFiles(dir, "*.json"))
+        {
+            RunEntry? entry;
+            try
+            {
+                entry = JsonSerializer.Deserialize<RunEntry>(File.ReadAllBytes(path));
+            }
+            catch (JsonException)
+            {
+                entry = null;
+            }
+            yield return new EntryInfo(Path.GetFileNameWithoutExtension(path), entry?.Stage ?? "?", entry?.Outputs ?? [], File.GetLastWriteTimeUtc(path), path);
+        }
+    }
+
+    /// <summary>Every stored object: its hash, path and size.</summary>
+    public IEnumerable<(string Hash, string Path, long Size)> Objects()
+    {
+        var dir = Path.Combine(root, "objects");
+        if (!Directory.Exists(dir)) yield break;
+        foreach (var sub in Directory.EnumerateDirectories(dir))
+            foreach (var path in Directory.EnumerateFiles(sub))
+            {
+                var name = Path.GetFileName(path);
+                if (name.StartsWith('.')) continue; // a temporary file, cleaned with the leftovers
+                yield return (Path.GetFileName(sub) + name, path, new FileInfo(path).Length);
+            }
+    }
+
+    /// <summary>The conflict records kept for a fingerprint.</summary>
+    public IEnumerable<string> Conflicts(string fingerprint) =>
+        Directory.Exists(ConflictDir(fingerprint)) ? Directory.EnumerateFiles(ConflictDir(fingerprint)) : [];
+
+    /// <summary>Fingerprints that have conflict records.</summary>
+    public IEnumerable<string> ConflictFingerprints() =>
+        Directory.Exists(Path.Combine(root, "conflicts")) ? Directory.EnumerateDirectories(Path.Combine(root, "conflicts")).Select(d => Path.GetFileName(d)!) : [];
+
+    /// <summary>Removes an entry and its conflict records (its objects stay until nothing references them).</summary>
+    public void Forget(string fingerprint)
     {
         if (File.Exists(RunPath(fingerprint))) File.Delete(RunPath(fingerprint));
+        if (Directory.Exists(ConflictDir(fingerprint))) Directory.Delete(ConflictDir(fingerprint), recursive: true);
     }
 
     private static string CopyHashing(string source, string destination)

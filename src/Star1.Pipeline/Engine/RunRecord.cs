@@ -33,6 +33,7 @@ public sealed record RunRecord(
         StageResult.Executed => "executed",
         StageResult.UpToDate => "up-to-date",
         StageResult.Restored => "restored",
+        StageResult.Accepted => "accepted",
         _ => "failed",
     };
 

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Star1.Pipeline.Code;
 using Star1.Pipeline.Hashing;
 using Star1.Pipeline.Params;
 using Star1.Pipeline.Stages;
@@ -12,8 +15,14 @@ namespace Star1.Pipeline.Engine;
 /// records the result. The caller (the Cake host, or a test) runs stages in dependency order; the engine
 /// never orders anything itself.
 /// </summary>
-public sealed class StageEngine
+public sealed partial class StageEngine
 {
+    /// <summary>
+    /// Enters every fingerprint: bump it when the engine changes what a stage is given or how inputs are
+    /// recorded, so that no entry made under the old rules is taken for a fresh one.
+    /// </summary>
+    public const string FormatVersion = "star1-fingerprint-2";
+
     private readonly Workspace workspace;
     private readonly EffectiveParams parameters;
     private readonly IStageReporter reporter;
@@ -21,8 +30,12 @@ public sealed class StageEngine
     private readonly List<StageOutcome> outcomes = [];
     private readonly LockFile lockFile;
     private readonly RunCache runCache;
+    private readonly CodeHasher code;
+    private readonly Dictionary<string, CodeIdentity> codeOfStage = new(StringComparer.Ordinal);
 
     public HashIndex Hashes { get; }
+    internal LockFile Lock => lockFile;
+    internal RunCache Cache => runCache;
     public IReadOnlyList<StageOutcome> Outcomes => outcomes;
     public EffectiveParams Params => parameters;
     public Workspace Workspace => workspace;
@@ -33,17 +46,27 @@ public sealed class StageEngine
         this.workspace = workspace;
         this.parameters = parameters;
         this.reporter = reporter;
+        // Read once the caller holds the build lock (the host takes it before building the engine), so a
+        // build that waited judges with what the build before it left on disk.
         lockFile = LockFile.Load(workspace.LockPath);
         runCache = new RunCache(workspace.CacheDir);
         Hashes = HashIndex.Load(Path.Combine(workspace.StateDir, "hashes.json"));
+        code = new CodeHasher(Hashes.HashOf);
     }
 
     /// <summary>Adds a stage after checking its declarations against params.yaml, the prompts and the other stages.</summary>
     public void Add(StageDefinition stage)
     {
         var problems = new List<string>();
-        foreach (var key in stage.ParamKeys)
+        foreach (var key in stage.KeysFor(parameters).Concat(stage.Settings))
             if (parameters.Find(key) is null) problems.Add($"it reads params key '{key}', which params.yaml does not have");
+        foreach (var read in stage.UpstreamOutputs ?? [])
+        {
+            var slash = read.IndexOf('/');
+            var (up, output) = slash > 0 ? (read[..slash], read[(slash + 1)..]) : (read, "");
+            if (!stage.Upstream.Contains(up)) problems.Add($"it reads '{read}', but {up} is not among its upstream stages");
+            else if (stages.TryGetValue(up, out var upstream) && !upstream.Outputs.Contains(output)) problems.Add($"it reads '{read}', which {up} does not write");
+        }
         foreach (var prompt in stage.Prompts)
             if (!File.Exists(workspace.Resolve(prompt))) problems.Add($"it reads prompt file '{prompt}', which does not exist");
         foreach (var up in stage.Upstream)
@@ -85,13 +108,18 @@ public sealed class StageEngine
         var fingerprint = Fingerprint(stage, inputs!);
         var restorable = runCache.Has(fingerprint);
         var entry = lockFile.Get(name);
-        if (entry is null) return (new StageStatus(name, Freshness.NeverRun, ["never run"], fingerprint, restorable), inputs);
+        if (entry is null)
+            return (new StageStatus(name, Freshness.NeverRun, ["never run"], fingerprint, restorable) { WouldStop = Blocker(stage, Freshness.NeverRun, restorable) }, inputs);
         if (entry.Fingerprint != fingerprint)
-            return (new StageStatus(name, Freshness.Stale, InputChanges(entry.Inputs, inputs!), fingerprint, restorable), inputs);
+            return (new StageStatus(name, Freshness.Stale, InputChanges(entry.Inputs, inputs!), fingerprint, restorable) { WouldStop = Blocker(stage, Freshness.Stale, restorable) }, inputs);
         var outputProblems = OutputProblems(stage, entry);
         var state = outputProblems.Count == 0 ? Freshness.Fresh : Freshness.Stale;
-        return (new StageStatus(name, state, outputProblems, fingerprint, restorable), inputs);
+        return (new StageStatus(name, state, outputProblems, fingerprint, restorable) { WouldStop = Blocker(stage, state, restorable) }, inputs);
     }
+
+    /// <summary>Why a stage that has to execute would stop before any work (its preflight check), for Status and --dryrun.</summary>
+    private string? Blocker(StageDefinition stage, Freshness state, bool restorable) =>
+        state == Freshness.Fresh || restorable ? null : stage.Preflight(parameters, workspace.RepoRoot);
 
     /// <summary>Brings one stage up to date: skip, restore or execute. Upstream stages must already be up to date.</summary>
     public async Task<StageOutcome> RunAsync(string name, bool force, CancellationToken ct = default)
@@ -117,17 +145,21 @@ public sealed class StageEngine
             why += $"; {problem}";
         }
 
+        if (stage.Preflight(parameters, workspace.RepoRoot) is { } stop)
+            return Record(new StageOutcome(name, StageResult.Failed, stop, clock.Elapsed, fingerprint), throwWith: stop);
+
         reporter.Info($"{name}: running ({why})");
         var staging = Path.Combine(workspace.StateDir, "staging", $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
         {
-            var context = new StageContext(stage, parameters, workspace, staging, reporter, Hashes);
+            var context = new StageContext(stage, parameters, workspace, staging, reporter, Hashes, code);
             await stage.Execute(context, ct);
             // Inputs are taken again after the work: a stage may have fetched a data file it reads
             // (a download into the mirror), and the lock must describe what was actually read.
             var inputsAfter = CurrentInputs(stage).Inputs!;
             fingerprint = Fingerprint(stage, inputsAfter);
+            RecordCacheUse(stage, fingerprint, context.CacheUse);
             Commit(stage, fingerprint, inputsAfter, staging);
             return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint));
         }
@@ -143,16 +175,77 @@ public sealed class StageEngine
         }
     }
 
-    /// <summary>Removes staging folders left by a build that was killed; only called under the build lock.</summary>
+    /// <summary>
+    /// Marks a stale stage fresh without running it, as `dvc commit` does: for a change its user knows does
+    /// not alter the results (a refactoring, a comment in a prompt). The lock records the current inputs and
+    /// the outputs on disk, and says what was accepted. The run-cache is not touched: it only ever holds
+    /// what a stage really produced.
+    /// </summary>
+    public StageOutcome Accept(string name)
+    {
+        var clock = Stopwatch.StartNew();
+        var stage = stages[name];
+        var (status, inputs) = Evaluate(name);
+        switch (status.State)
+        {
+            case Freshness.Fresh:
+                return Record(new StageOutcome(name, StageResult.UpToDate, "already fresh, nothing to accept", clock.Elapsed, status.Fingerprint));
+            case Freshness.Waiting:
+                return Record(new StageOutcome(name, StageResult.Failed, status.Describe(), clock.Elapsed, null),
+                    throwWith: $"stage {name} cannot be accepted: {status.Describe()}");
+            case Freshness.NeverRun:
+                return Record(new StageOutcome(name, StageResult.Failed, "never run", clock.Elapsed, status.Fingerprint),
+                    throwWith: $"stage {name} has never run here: there are no results to accept (run it instead)");
+        }
+        var outputs = new SortedDictionary<string, OutputRecord>(StringComparer.Ordinal);
+        foreach (var output in stage.Outputs)
+        {
+            var path = workspace.OutputPath(name, output);
+            var hash = Hashes.HashOf(path);
+            if (hash is null)
+                return Record(new StageOutcome(name, StageResult.Failed, $"output {output} is missing", clock.Elapsed, status.Fingerprint),
+                    throwWith: $"stage {name} cannot be accepted: its output {output} is missing (run it instead)");
+            outputs[output] = new OutputRecord(hash, new FileInfo(path).Length);
+        }
+        var accepted = string.Join("; ", status.Reasons);
+        lockFile.Set(name, new LockEntry(status.Fingerprint!, inputs!, outputs, DateTimeOffset.UtcNow) { Accepted = accepted });
+        reporter.Warn($"{name}: marked fresh without running; accepted: {accepted}");
+        return Record(new StageOutcome(name, StageResult.Accepted, $"accepted: {accepted}", clock.Elapsed, status.Fingerprint));
+    }
+
+    /// <summary>
+    /// Removes what a killed build left: staging folders, and the temporary files of atomic writes anywhere
+    /// under the artifacts folder (lock, run records, run-cache objects, inner caches). Only called under the
+    /// build lock, when no other build can be writing them.
+    /// </summary>
     public void CleanLeftovers()
     {
         var staging = Path.Combine(workspace.StateDir, "staging");
-        if (!Directory.Exists(staging)) return;
-        foreach (var dir in Directory.GetDirectories(staging))
-        {
-            reporter.Info($"removing leftovers of an interrupted build: {Path.GetRelativePath(workspace.ArtifactsDir, dir)}");
-            Directory.Delete(dir, recursive: true);
-        }
+        if (Directory.Exists(staging))
+            foreach (var dir in Directory.GetDirectories(staging))
+            {
+                reporter.Info($"removing leftovers of an interrupted build: {Path.GetRelativePath(workspace.ArtifactsDir, dir)}");
+                Directory.Delete(dir, recursive: true);
+            }
+        if (!Directory.Exists(workspace.ArtifactsDir)) return;
+        var temps = Directory.EnumerateFiles(workspace.ArtifactsDir, ".*.tmp", SearchOption.AllDirectories)
+            .Where(f => TempFileName().IsMatch(Path.GetFileName(f))).ToList();
+        foreach (var temp in temps) File.Delete(temp);
+        if (temps.Count > 0) reporter.Info($"removed {temps.Count} temporary file(s) left by an interrupted build");
+    }
+
+    /// <summary>What <see cref="AtomicFile.TempPathFor"/> names a temporary file: .name.&lt;32 hex&gt;.tmp.</summary>
+    [GeneratedRegex(@"^\..+\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TempFileName();
+
+    /// <summary>Keeps, next to the stage's inner caches, which entries this run used: Gc keeps those of the runs it keeps.</summary>
+    private void RecordCacheUse(StageDefinition stage, string fingerprint, Dictionary<string, SortedSet<string>> use)
+    {
+        if (stage.Caches.Count == 0) return;
+        var path = Path.Combine(workspace.CacheUseDir(stage.Name), fingerprint + ".json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var complete = stage.Caches.ToDictionary(c => c.Name, c => use.GetValueOrDefault(c.Name) ?? [], StringComparer.Ordinal);
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(complete));
     }
 
     /// <summary>Moves staged outputs into place, then records them in the lock and the run-cache.</summary>
@@ -175,7 +268,7 @@ public sealed class StageEngine
             committed[output] = (final, new OutputRecord(hash, new FileInfo(final).Length));
         }
         RemoveUndeclaredFiles(stage);
-        runCache.Store(stage.Name, fingerprint, committed);
+        if (runCache.Store(stage.Name, fingerprint, committed) is { } conflict) reporter.Warn($"{stage.Name}: {conflict}");
         lockFile.Set(stage.Name, new LockEntry(fingerprint, inputs,
             new(committed.ToDictionary(c => c.Key, c => c.Value.Record), StringComparer.Ordinal), DateTimeOffset.UtcNow));
     }
@@ -231,6 +324,7 @@ public sealed class StageEngine
             if (entry is null) { waiting.Add($"{up} has not run"); continue; }
             foreach (var output in stages[up].Outputs)
             {
+                if (stage.UpstreamOutputs is { } reads && !reads.Contains($"{up}/{output}")) continue;
                 var hash = Hashes.HashOf(workspace.OutputPath(up, output));
                 if (hash is null) waiting.Add($"{up}/{output} is missing");
                 else if (entry.Outputs.GetValueOrDefault(output)?.Hash != hash) waiting.Add($"{up}/{output} was changed outside the build");
@@ -240,7 +334,7 @@ public sealed class StageEngine
         if (waiting.Count > 0) return (null, waiting);
         var paramValues = new SortedDictionary<string, string>(StringComparer.Ordinal);
         // A declared group is recorded leaf by leaf, so a reason names the one key that changed.
-        foreach (var key in stage.ParamKeys)
+        foreach (var key in stage.KeysFor(parameters))
             foreach (var (leaf, node) in Leaves(key, parameters.Find(key)))
                 paramValues[leaf] = node?.ToCanonicalJson() ?? "<missing>";
         var prompts = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -249,10 +343,17 @@ public sealed class StageEngine
         foreach (var file in stage.DataFiles(parameters, workspace.RepoRoot))
         {
             var full = workspace.Resolve(file);
-            var shown = full.StartsWith(workspace.RepoRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(workspace.RepoRoot, full) : full;
-            data[shown] = Hashes.HashOf(full) ?? "<missing>";
+            data[workspace.Portable(full)] = Hashes.HashOf(full) ?? "<missing>";
         }
-        return (new StageInputs(stage.Version, paramValues, prompts, data, upstream), waiting);
+        return (new StageInputs(stage.Version, paramValues, prompts, data, upstream) { Code = CodeOf(stage).Parts }, waiting);
+    }
+
+    /// <summary>The code the stage runs, found once per build (types are fixed for the life of the process).</summary>
+    private CodeIdentity CodeOf(StageDefinition stage)
+    {
+        if (!codeOfStage.TryGetValue(stage.Name, out var identity))
+            codeOfStage[stage.Name] = identity = code.Of(stage.CodeRootsOrDefault());
+        return identity;
     }
 
     private static IEnumerable<(string Key, ParamNode? Node)> Leaves(string key, ParamNode? node)
@@ -274,8 +375,10 @@ public sealed class StageEngine
     internal static string Fingerprint(StageDefinition stage, StageInputs inputs)
     {
         var text = new StringBuilder();
+        text.Append("format\0").Append(FormatVersion).Append('\n');
         text.Append("stage\0").Append(stage.Name).Append('\n');
         text.Append("version\0").Append(inputs.CodeVersion).Append('\n');
+        foreach (var (k, v) in inputs.Code ?? []) text.Append("code\0").Append(k).Append('\0').Append(v).Append('\n');
         foreach (var (k, v) in inputs.Params) text.Append("param\0").Append(k).Append('\0').Append(v).Append('\n');
         foreach (var (k, v) in inputs.Prompts) text.Append("prompt\0").Append(k).Append('\0').Append(v).Append('\n');
         foreach (var (k, v) in inputs.Data) text.Append("data\0").Append(k).Append('\0').Append(v).Append('\n');
@@ -288,12 +391,27 @@ public sealed class StageEngine
     {
         var reasons = new List<string>();
         if (before.CodeVersion != now.CodeVersion) reasons.Add($"code version {before.CodeVersion} -> {now.CodeVersion}");
+        if (CodeChange(before.Code, now.Code ?? []) is { } codeReason) reasons.Add(codeReason);
         Diff(before.Params, now.Params, reasons, (k, a, b) => $"param {k}: {a ?? "(not read)"} -> {b ?? "(not read)"}");
         Diff(before.Prompts, now.Prompts, reasons, (k, a, b) => a is null ? $"prompt {k} newly read" : b is null ? $"prompt {k} no longer read" : $"prompt {k} edited");
         Diff(before.Data, now.Data, reasons, (k, a, b) => a is null ? $"data file {k} newly read" : b is null ? $"data file {k} no longer read" : $"data file {k} changed");
         Diff(before.Upstream, now.Upstream, reasons, (k, _, _) => $"upstream {k} changed");
         if (reasons.Count == 0) reasons.Add("declared outputs changed");
         return reasons;
+    }
+
+    /// <summary>"code changed: A, B and 3 more", naming the types (or packages) whose hash differs.</summary>
+    private static string? CodeChange(SortedDictionary<string, string>? before, SortedDictionary<string, string> now)
+    {
+        if (before is null) return "code not recorded in the lock (written by an older STAR1)";
+        var changed = before.Keys.Union(now.Keys)
+            .Where(k => before.GetValueOrDefault(k) != now.GetValueOrDefault(k))
+            .Select(k => k.StartsWith("type ", StringComparison.Ordinal) || k.StartsWith("assembly ", StringComparison.Ordinal) ? k[(k.IndexOf(' ') + 1)..] : k)
+            .Order(StringComparer.Ordinal).ToList();
+        if (changed.Count == 0) return null;
+        const int shown = 4;
+        var list = string.Join(", ", changed.Take(shown));
+        return $"code changed: {list}{(changed.Count > shown ? $" and {changed.Count - shown} more" : "")}";
     }
 
     private static void Diff(SortedDictionary<string, string> before, SortedDictionary<string, string> now, List<string> reasons, Func<string, string?, string?, string> say)

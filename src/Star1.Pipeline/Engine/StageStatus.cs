@@ -7,6 +7,9 @@ public enum Freshness { Fresh, Stale, NeverRun, Waiting }
 /// <param name="Restorable">True when the run-cache holds outputs for the current fingerprint.</param>
 public sealed record StageStatus(string Stage, Freshness State, IReadOnlyList<string> Reasons, string? Fingerprint, bool Restorable)
 {
+    /// <summary>Set when the stage has to execute and would stop before any work, with why (files missing).</summary>
+    public string? WouldStop { get; init; }
+
     public string Describe() => State switch
     {
         Freshness.Fresh => "fresh",
@@ -16,7 +19,7 @@ public sealed record StageStatus(string Stage, Freshness State, IReadOnlyList<st
     };
 }
 
-public enum StageResult { Executed, UpToDate, Restored, Failed }
+public enum StageResult { Executed, UpToDate, Restored, Failed, Accepted }
 
 /// <summary>What happened to a stage in this build, for the run record and the end-of-build table.</summary>
 public sealed record StageOutcome(string Stage, StageResult Result, string Reason, TimeSpan Duration, string? Fingerprint);

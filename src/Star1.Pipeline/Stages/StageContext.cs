@@ -15,10 +15,14 @@ public sealed class StageContext
     private readonly string stagingDir;
 
     private readonly Hashing.HashIndex hashes;
+    private readonly Code.CodeHasher code;
+    private readonly IReadOnlyList<string> readableKeys;
 
-    internal StageContext(StageDefinition stage, EffectiveParams parameters, Workspace workspace, string stagingDir, IStageReporter reporter, Hashing.HashIndex hashes)
+    internal StageContext(StageDefinition stage, EffectiveParams parameters, Workspace workspace, string stagingDir, IStageReporter reporter, Hashing.HashIndex hashes, Code.CodeHasher code)
     {
         this.hashes = hashes;
+        this.code = code;
+        readableKeys = [.. stage.KeysFor(parameters), .. stage.Settings];
         this.stage = stage;
         this.parameters = parameters;
         this.workspace = workspace;
@@ -36,7 +40,7 @@ public sealed class StageContext
     /// <summary>A declared params value.</summary>
     public ParamNode Param(string key)
     {
-        if (!stage.ParamKeys.Any(d => key == d || key.StartsWith(d + ".", StringComparison.Ordinal)))
+        if (!readableKeys.Any(d => key == d || key.StartsWith(d + ".", StringComparison.Ordinal)))
             throw new InvalidOperationException($"stage {stage.Name} reads params key '{key}' without declaring it");
         return parameters.Get(key);
     }
@@ -64,6 +68,8 @@ public sealed class StageContext
     {
         if (!stage.Upstream.Contains(upstreamStage))
             throw new InvalidOperationException($"stage {stage.Name} reads from {upstreamStage} without declaring it upstream");
+        if (stage.UpstreamOutputs is { } declared && !declared.Contains($"{upstreamStage}/{output}"))
+            throw new InvalidOperationException($"stage {stage.Name} reads {upstreamStage}/{output} without declaring it among the upstream outputs it reads");
         return workspace.OutputPath(upstreamStage, output);
     }
 
@@ -79,8 +85,26 @@ public sealed class StageContext
     /// </summary>
     public string CacheDir(string name)
     {
-        var path = Path.Combine(workspace.CacheDir, "stages", stage.Name, name);
+        var path = workspace.StageCacheDir(stage.Name, name);
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>
+    /// The hash of the code reachable from a type (a loader, an embedder): the key an inner cache files its
+    /// entries under, so an edit to the code that makes an entry stops that entry from being served.
+    /// </summary>
+    public string CodeHashOf(Type root) => code.HashOf(root);
+
+    /// <summary>The inner-cache entries this run used, per cache; kept with the run so that Gc keeps them.</summary>
+    internal Dictionary<string, SortedSet<string>> CacheUse { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Says which entries of a declared inner cache this run used (Gc keeps what kept runs used).</summary>
+    public void RecordCacheUse(string cache, IEnumerable<string> keys)
+    {
+        if (!stage.Caches.Any(c => c.Name == cache))
+            throw new InvalidOperationException($"stage {stage.Name} records use of cache '{cache}', which it does not declare");
+        if (!CacheUse.TryGetValue(cache, out var set)) CacheUse[cache] = set = new(StringComparer.Ordinal);
+        set.UnionWith(keys);
     }
 }

@@ -1,0 +1,2 @@
+// The host decides how stages run, not what they produce: it is left out of stage code hashes.
+[assembly: Star1.Pipeline.Code.EngineAssembly]

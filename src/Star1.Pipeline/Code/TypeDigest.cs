@@ -1,0 +1,234 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Text;
+using Star1.Pipeline.Hashing;
+
+namespace Star1.Pipeline.Code;
+
+/// <summary>
+/// The content hash of one type of this repository (its nested types folded in: lambdas, iterators and
+/// async state machines are nested types the compiler made), and the types and packages its code uses.
+/// </summary>
+/// <remarks>
+/// The hash is taken over a normalised text of the type: its declaration, attributes, fields (with
+/// constant values), properties and every method's signature and IL, where each metadata token in the IL
+/// is replaced by the name of what it points to (a string literal by its text, a call by the method's
+/// full signature). Tokens are row numbers that move when an unrelated type is added, names do not; so the
+/// hash changes when the code changes and not otherwise. Comments and formatting never reach IL.
+/// </remarks>
+internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOnlySet<Assembly> Packages)
+{
+    private static readonly OpCode[] OneByte = new OpCode[256];
+    private static readonly OpCode[] TwoByte = new OpCode[256];
+    private const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+
+    static TypeDigest()
+    {
+        foreach (var field in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            var op = (OpCode)field.GetValue(null)!;
+            var value = (ushort)op.Value;
+            if (op.Size == 1) OneByte[value] = op;
+            else TwoByte[value & 0xFF] = op;
+        }
+    }
+
+    /// <summary>The outermost type a type is declared in (generic definitions, not instantiations).</summary>
+    public static Type Outermost(Type type)
+    {
+        if (type.IsGenericType && !type.IsGenericTypeDefinition) type = type.GetGenericTypeDefinition();
+        while (type.DeclaringType is { } outer) type = outer;
+        return type;
+    }
+
+    public static TypeDigest Of(Type outermost)
+    {
+        var walker = new Walker();
+        walker.Describe(outermost);
+        walker.Types.Remove(outermost);
+        return new TypeDigest(ContentHash.OfString(walker.Text.ToString()), walker.Types, walker.Packages);
+    }
+
+    private sealed class Walker
+    {
+        public StringBuilder Text { get; } = new();
+        public HashSet<Type> Types { get; } = [];
+        public HashSet<Assembly> Packages { get; } = [];
+
+        public void Describe(Type type)
+        {
+            Text.Append("type ").Append(type.FullName ?? type.Name).Append(' ').Append(type.Attributes)
+                .Append(" : ").Append(Name(type.BaseType)).Append('\n');
+            Note(type.BaseType);
+            foreach (var face in type.GetInterfaces().Select(Name).Order(StringComparer.Ordinal)) Text.Append("implements ").Append(face).Append('\n');
+            foreach (var face in type.GetInterfaces()) Note(face);
+            Attributes(type.GetCustomAttributesData());
+
+            foreach (var field in type.GetFields(Declared).OrderBy(f => f.MetadataToken))
+            {
+                Text.Append("field ").Append(field.Attributes).Append(' ').Append(Name(field.FieldType)).Append(' ').Append(field.Name);
+                if (field.IsLiteral) Text.Append(" = ").Append(field.GetRawConstantValue());
+                Text.Append('\n');
+                Note(field.FieldType);
+                Attributes(field.GetCustomAttributesData());
+            }
+            foreach (var property in type.GetProperties(Declared).OrderBy(p => p.MetadataToken))
+            {
+                Text.Append("property ").Append(Name(property.PropertyType)).Append(' ').Append(property.Name).Append('\n');
+                Attributes(property.GetCustomAttributesData());
+            }
+            IEnumerable<MethodBase> methods = [.. type.GetConstructors(Declared), .. type.GetMethods(Declared)];
+            foreach (var method in methods.OrderBy(m => m.MetadataToken)) Method(method);
+            foreach (var nested in type.GetNestedTypes(Declared).OrderBy(t => t.MetadataToken)) Describe(nested);
+        }
+
+        private void Method(MethodBase method)
+        {
+            Text.Append("method ").Append(method.Attributes).Append(' ').Append(method).Append('\n');
+            if (method is MethodInfo info) Note(info.ReturnType);
+            Attributes(method.GetCustomAttributesData());
+            foreach (var parameter in method.GetParameters())
+            {
+                Note(parameter.ParameterType);
+                if (parameter.HasDefaultValue) Text.Append("default ").Append(parameter.Name).Append(" = ").Append(parameter.RawDefaultValue).Append('\n');
+                Attributes(parameter.GetCustomAttributesData());
+            }
+            var body = method.GetMethodBody();
+            if (body is null) return; // abstract, extern, or an interface member
+            foreach (var local in body.LocalVariables)
+            {
+                Text.Append("local ").Append(Name(local.LocalType)).Append('\n');
+                Note(local.LocalType);
+            }
+            foreach (var clause in body.ExceptionHandlingClauses)
+            {
+                Text.Append("clause ").Append(clause.Flags).Append(' ').Append(clause.TryOffset).Append(' ').Append(clause.TryLength)
+                    .Append(' ').Append(clause.HandlerOffset).Append(' ').Append(clause.HandlerLength);
+                if (clause.Flags == ExceptionHandlingClauseOptions.Clause)
+                {
+                    Text.Append(' ').Append(Name(clause.CatchType));
+                    Note(clause.CatchType);
+                }
+                if (clause.Flags == ExceptionHandlingClauseOptions.Filter) Text.Append(' ').Append(clause.FilterOffset);
+                Text.Append('\n');
+            }
+            Il(method, body.GetILAsByteArray() ?? []);
+        }
+
+        /// <summary>The IL, one instruction a line, tokens replaced by the names they point to.</summary>
+        private void Il(MethodBase method, byte[] il)
+        {
+            var typeArgs = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
+            var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
+            var i = 0;
+            while (i < il.Length)
+            {
+                var op = il[i] == 0xFE && i + 1 < il.Length ? TwoByte[il[i + 1]] : OneByte[il[i]];
+                if (op.Size == 0)
+                {
+                    // Not an opcode we know: keep the raw bytes, so a change still changes the hash.
+                    Text.Append("raw ").Append(Convert.ToHexString(il, i, il.Length - i)).Append('\n');
+                    return;
+                }
+                i += op.Size;
+                Text.Append(op.Name);
+                switch (op.OperandType)
+                {
+                    case OperandType.InlineNone:
+                        break;
+                    case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
+                        Text.Append(' ').Append(il[i]);
+                        i += 1;
+                        break;
+                    case OperandType.InlineVar:
+                        Text.Append(' ').Append(BitConverter.ToUInt16(il, i));
+                        i += 2;
+                        break;
+                    case OperandType.InlineBrTarget or OperandType.InlineI or OperandType.ShortInlineR:
+                        Text.Append(' ').Append(BitConverter.ToInt32(il, i));
+                        i += 4;
+                        break;
+                    case OperandType.InlineI8 or OperandType.InlineR:
+                        Text.Append(' ').Append(BitConverter.ToInt64(il, i));
+                        i += 8;
+                        break;
+                    case OperandType.InlineSwitch:
+                        var count = BitConverter.ToInt32(il, i);
+                        i += 4;
+                        for (var k = 0; k < count; k++, i += 4) Text.Append(' ').Append(BitConverter.ToInt32(il, i));
+                        break;
+                    case OperandType.InlineString:
+                        Text.Append(" \"").Append(method.Module.ResolveString(BitConverter.ToInt32(il, i))).Append('"');
+                        i += 4;
+                        break;
+                    case OperandType.InlineSig:
+                        Text.Append(' ').Append(Convert.ToHexString(method.Module.ResolveSignature(BitConverter.ToInt32(il, i))));
+                        i += 4;
+                        break;
+                    default: // InlineMethod, InlineField, InlineType, InlineTok
+                        Text.Append(' ').Append(Member(method.Module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs)));
+                        i += 4;
+                        break;
+                }
+                Text.Append('\n');
+            }
+        }
+
+        private string Member(MemberInfo? member)
+        {
+            switch (member)
+            {
+                case Type type:
+                    Note(type);
+                    return Name(type);
+                case MethodBase method:
+                    Note(method.DeclaringType);
+                    if (method is MethodInfo { IsGenericMethod: true } generic)
+                        foreach (var arg in generic.GetGenericArguments()) Note(arg);
+                    return $"{Name(method.DeclaringType)}::{method}";
+                case FieldInfo field:
+                    Note(field.DeclaringType);
+                    return $"{Name(field.DeclaringType)}::{field.Name} {Name(field.FieldType)}";
+                default:
+                    return member?.ToString() ?? "?";
+            }
+        }
+
+        private void Attributes(IList<CustomAttributeData> attributes)
+        {
+            foreach (var a in attributes.Select(a => (Data: a, Text: a.ToString())).OrderBy(a => a.Text, StringComparer.Ordinal))
+            {
+                Text.Append("attribute ").Append(a.Text).Append('\n');
+                Note(a.Data.AttributeType);
+            }
+        }
+
+        /// <summary>Remembers a type the code uses: a type of ours to walk next, or a package to hash.</summary>
+        private void Note(Type? type)
+        {
+            if (type is null || type.IsGenericParameter) return;
+            if (type.HasElementType)
+            {
+                Note(type.GetElementType());
+                return;
+            }
+            if (type.IsGenericType && !type.IsGenericTypeDefinition)
+            {
+                Note(type.GetGenericTypeDefinition());
+                foreach (var arg in type.GetGenericArguments()) Note(arg);
+                return;
+            }
+            switch (CodeKinds.Of(type.Assembly))
+            {
+                case CodeKind.Project:
+                    Types.Add(Outermost(type));
+                    break;
+                case CodeKind.Package:
+                    Packages.Add(type.Assembly);
+                    break;
+            }
+        }
+
+        private static string Name(Type? type) => type?.ToString() ?? "-";
+    }
+}
