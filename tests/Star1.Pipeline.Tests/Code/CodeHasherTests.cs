@@ -1,0 +1,107 @@
+using Star1.Pipeline.Code;
+using Star1.Pipeline.Tests.Support;
+
+namespace Star1.Pipeline.Tests.Code;
+
+/// <summary>The code hasher on real compiled assemblies: what an edit changes, and what it does not.</summary>
+public sealed class CodeHasherTests
+{
+    /// <summary>A stage that keeps the cosines at or above a threshold, a helper it calls, and a type it never reaches.</summary>
+    public const string Version1 = """
+        using System.Linq;
+        namespace Plugin;
+        public static class Filter
+        {
+            public static bool Keep(double cosine) => cosine >= 0.7;
+        }
+        public static class Unrelated
+        {
+            public static int Other() => 1;
+        }
+        public static class Stage
+        {
+            public static string Run(double[] cosines) => string.Join(",", cosines.Where(Filter.Keep));
+        }
+        """;
+
+    private static CodeIdentity Identity(string source, string path = "/repo/Plugin.cs") =>
+        new CodeHasher(_ => null).Of([PluginCompiler.Compile(source, path).GetType("Plugin.Stage")!]);
+
+    [Fact]
+    public void TheSameCodeBuiltTwiceElsewhereWithOtherCommentsHasTheSameIdentity()
+    {
+        var reformatted = Version1
+            .Replace("public static class Filter", "// keeps what is similar enough\npublic static class Filter")
+            .Replace("    public static bool Keep", "\n\n    /* the threshold */\n    public static bool Keep");
+        Assert.NotEqual(Version1, reformatted);
+        var first = Identity(Version1);
+        var second = Identity(reformatted, "/another/clone/src/Plugin.cs");
+        Assert.Equal(first.Parts, second.Parts);
+        Assert.Equal(first.Hash, second.Hash);
+    }
+
+    [Fact]
+    public void AnEditedComparisonChangesTheTypeThatHoldsIt()
+    {
+        var edited = Version1.Replace("cosine >= 0.7", "cosine > 0.7");
+        Assert.NotEqual(Version1, edited);
+        var before = Identity(Version1);
+        var after = Identity(edited);
+        Assert.NotEqual(before.Hash, after.Hash);
+        var changed = before.Parts.Keys.Where(k => before.Parts[k] != after.Parts.GetValueOrDefault(k)).ToList();
+        Assert.Equal(["type Plugin.Filter"], changed);
+    }
+
+    [Fact]
+    public void AnEditedConstantOrStringLiteralChangesTheIdentity()
+    {
+        var threshold = Version1.Replace("0.7", "0.6");
+        var separator = Version1.Replace("string.Join(\",\"", "string.Join(\";\"");
+        Assert.NotEqual(Identity(Version1).Hash, Identity(threshold).Hash);
+        Assert.NotEqual(Identity(Version1).Hash, Identity(separator).Hash);
+    }
+
+    [Fact]
+    public void CodeTheStageCannotReachIsLeftOut()
+    {
+        var edited = Version1.Replace("public static int Other() => 1;", "public static int Other() => 2;");
+        Assert.NotEqual(Version1, edited);
+        var identity = Identity(Version1);
+        Assert.DoesNotContain("type Plugin.Unrelated", identity.Parts.Keys);
+        Assert.Contains("type Plugin.Filter", identity.Parts.Keys);
+        Assert.Equal(identity.Hash, Identity(edited).Hash);
+    }
+
+    [Fact]
+    public void LambdasAndStateMachinesCountAsTheTypeThatWroteThem()
+    {
+        const string source = """
+            using System.Linq;
+            using System.Threading.Tasks;
+            namespace Plugin;
+            public static class Stage
+            {
+                public static async Task<int> Run(int[] xs) { await Task.Yield(); return xs.Count(x => x > 3); }
+            }
+            """;
+        var edited = source.Replace("x > 3", "x > 4");
+        var before = Identity(source);
+        var after = Identity(edited);
+        Assert.Equal(["type Plugin.Stage"], before.Parts.Keys.Where(k => k.StartsWith("type Plugin", StringComparison.Ordinal)));
+        Assert.NotEqual(before.Parts["type Plugin.Stage"], after.Parts["type Plugin.Stage"]);
+    }
+
+    [Fact]
+    public void PackagesAreHashedAsFilesAndTheFrameworkAndEngineAreNot()
+    {
+        var hashed = new List<string>();
+        var identity = new CodeHasher(path => { hashed.Add(path); return "h-" + Path.GetFileName(path); })
+            .Of([typeof(CodeHasherTests)]);
+        // xunit is a package this test class uses; System.* is the framework; Star1.Pipeline is the engine.
+        Assert.Contains(identity.Parts.Keys, k => k.StartsWith("assembly xunit", StringComparison.Ordinal));
+        Assert.DoesNotContain(identity.Parts.Keys, k => k.StartsWith("assembly System.", StringComparison.Ordinal));
+        Assert.DoesNotContain(identity.Parts.Keys, k => k.Contains("Star1.Pipeline.Code", StringComparison.Ordinal) && !k.Contains("Tests", StringComparison.Ordinal));
+        Assert.Contains("type Star1.Pipeline.Tests.Support.PluginCompiler", identity.Parts.Keys);
+        Assert.All(hashed, path => Assert.DoesNotContain(Path.GetDirectoryName(typeof(object).Assembly.Location)!, path));
+    }
+}
