@@ -35,6 +35,8 @@ public sealed class LockFile
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Files for people and tools, never embedded in HTML: keep ' + < > -> readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

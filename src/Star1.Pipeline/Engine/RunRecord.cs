@@ -24,6 +24,8 @@ public sealed record RunRecord(
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Files for people and tools, never embedded in HTML: keep ' + < > -> readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

@@ -73,7 +73,8 @@ public sealed class ParamNode
     public string ToCanonicalJson()
     {
         var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: the lock and the reasons show 'a+b' and "it's" as written, not as \u002B / \u0027.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteCanonical(writer);
         }

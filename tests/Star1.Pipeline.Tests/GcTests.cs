@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Star1.Pipeline.Engine;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+using Star1.Pipeline.Tests.Support;
+
+namespace Star1.Pipeline.Tests;
+
+/// <summary>Gc frees what nothing needs and never what the lock references.</summary>
+public sealed class GcTests : IDisposable
+{
+    private readonly TestRepo repo = new();
+    public void Dispose() => repo.Dispose();
+
+    private string Cache => repo.Workspace.CacheDir;
+    private int Entries() => Directory.GetFiles(Path.Combine(Cache, "runs"), "*.json").Length;
+    private int Objects() => Directory.GetFiles(Path.Combine(Cache, "objects"), "*", SearchOption.AllDirectories).Length;
+
+    /// <summary>Ten builds over five values of a.x (1..5, twice), ending on <paramref name="last"/>.</summary>
+    private async Task GrowTheCache(int last)
+    {
+        foreach (var value in new[] { 1, 2, 3, 4, 5, 1, 2, 3, 4, 5 }.Append(last))
+            await repo.RunAll(repo.Engine(null, $"a.x={value}"));
+    }
+
+    [Fact]
+    public async Task GcFreesWhatTheLockDoesNotReferenceAndTheNextRunsStillRestore()
+    {
+        await GrowTheCache(last: 3);
+        // A, B and C have five versions each (one per value), D one: 16 entries; objects are shared by
+        // content, and C's summary.json is the same in every version: 5 + 5 + 5 + 1 + 1 = 17 objects.
+        Assert.Equal(16, Entries());
+        Assert.Equal(17, Objects());
+
+        var dry = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy(DryRun: true));
+        Assert.Equal(12, dry.EntriesRemoved);
+        Assert.Equal(16, Entries());
+        Assert.Equal(17, Objects());
+
+        var report = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy());
+        Assert.Equal((12, 4, 12), (report.EntriesRemoved, report.EntriesKept, report.ObjectsRemoved));
+        Assert.Equal(dry.ObjectBytes, report.ObjectBytes);
+        Assert.True(report.ObjectBytes > 0);
+        Assert.Equal(4, Entries());
+        Assert.Equal(5, Objects());
+
+        // What the lock references still restores: delete the outputs, build, nothing executes.
+        foreach (var stage in new[] { "A", "B", "C", "D" }) Directory.Delete(repo.Workspace.StageDir(stage), recursive: true);
+        repo.Executions.Clear();
+        var outcomes = await repo.RunAll(repo.Engine(null, "a.x=3"));
+        Assert.Empty(repo.Executions);
+        Assert.All(outcomes, o => Assert.Equal(StageResult.Restored, o.Result));
+        Assert.Equal("A 3 first prompt", File.ReadAllText(repo.Output("A")));
+
+        // A value Gc dropped runs again.
+        Assert.Equal(["A", "B", "C"], await repo.Executed(repo.Engine(null, "a.x=1")));
+    }
+
+    [Fact]
+    public async Task KeepLastKeepsEachStagesMostRecentEntries()
+    {
+        await GrowTheCache(last: 3);
+        var report = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy(KeepLast: 2));
+        // Per stage A, B, C: the lock's (a.x=3, also the most recent) and the one before it (a.x=5).
+        Assert.Equal(7, Entries());
+        Assert.Equal(9, report.EntriesRemoved);
+        repo.Executions.Clear();
+        await repo.RunAll(repo.Engine(null, "a.x=5"));
+        Assert.Empty(repo.Executions);
+        Assert.Equal(["A", "B", "C"], await repo.Executed(repo.Engine(null, "a.x=4")));
+    }
+
+    [Fact]
+    public async Task KeepSizeKeepsRecentEntriesWithinTheBudget()
+    {
+        await GrowTheCache(last: 3);
+        // Every other version's outputs are a few dozen bytes: 1 byte keeps nothing more, a megabyte keeps all.
+        GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy(KeepBytes: 1, DryRun: false));
+        Assert.Equal(4, Entries());
+        await GrowTheCache(last: 3);
+        GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy(KeepBytes: 1 << 20));
+        Assert.Equal(16, Entries());
+    }
+
+    [Fact]
+    public async Task OldRunRecordsGoAndTheNewestStay()
+    {
+        var runs = repo.Workspace.RunsDir;
+        Directory.CreateDirectory(runs);
+        for (var i = 0; i < 15; i++) File.WriteAllText(Path.Combine(runs, $"20260101-0000{i:00}-000.json"), "{}");
+        File.WriteAllText(Path.Combine(runs, "latest.json"), "{}");
+        await repo.RunAll(repo.Engine());
+        var report = GarbageCollector.Collect(repo.Engine(), new GcPolicy());
+        Assert.Equal(5, report.RecordsRemoved);
+        Assert.True(File.Exists(Path.Combine(runs, "latest.json")));
+        Assert.True(File.Exists(Path.Combine(runs, "20260101-000014-000.json")));
+        Assert.False(File.Exists(Path.Combine(runs, "20260101-000004-000.json")));
+    }
+
+    [Fact]
+    public async Task InnerCacheEntriesNoKeptRunUsedArePruned()
+    {
+        var pruned = new List<IReadOnlySet<string>>();
+        StageEngine Engine(string value)
+        {
+            var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, [$"a.x={value}"]), new TextStageReporter(repo.Log));
+            engine.Add(new StageDefinition
+            {
+                Name = "Memo",
+                ParamKeys = ["a.x"],
+                Outputs = ["out.txt"],
+                Caches = [new StageCache("items", (folder, keep, dryRun) =>
+                {
+                    pruned.Add(keep);
+                    var gone = Directory.GetFiles(folder).Where(f => !keep.Contains(Path.GetFileName(f))).ToList();
+                    var bytes = gone.Sum(f => new FileInfo(f).Length);
+                    if (!dryRun) gone.ForEach(File.Delete);
+                    return (gone.Count, bytes);
+                })],
+                Execute = async (ctx, ct) =>
+                {
+                    var key = $"item-{ctx.Param("a.x").AsInt()}";
+                    await File.WriteAllTextAsync(Path.Combine(ctx.CacheDir("items"), key), "memo", ct);
+                    ctx.RecordCacheUse("items", [key, "shared"]);
+                    await File.WriteAllTextAsync(ctx.Output("out.txt"), key, ct);
+                },
+            });
+            return engine;
+        }
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(repo.Workspace.StageCacheDir("Memo", "items")).FullName, "shared"), "x");
+        foreach (var value in new[] { "1", "2", "3" }) await Engine(value).RunAsync("Memo", force: false);
+
+        var report = GarbageCollector.Collect(Engine("3"), new GcPolicy());
+        Assert.Equal(["item-3", "shared"], pruned.Single().Order());
+        Assert.Equal(new GcReport.CacheLine("Memo", "items", 2, 8), report.Caches.Single());
+        Assert.Equal(["item-3", "shared"], Directory.GetFiles(repo.Workspace.StageCacheDir("Memo", "items")).Select(Path.GetFileName).Order());
+        var used = Directory.GetFiles(repo.Workspace.CacheUseDir("Memo"));
+        Assert.Single(used);
+        Assert.Equal(["item-3", "shared"], JsonSerializer.Deserialize<Dictionary<string, string[]>>(File.ReadAllText(used[0]))!["items"]);
+    }
+}

@@ -1,0 +1,131 @@
+using Star1.Pipeline.Engine;
+using Star1.Pipeline.Hashing;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+using Star1.Pipeline.Tests.Support;
+
+namespace Star1.Pipeline.Tests;
+
+/// <summary>What restores serve can only be what a stage produced: never rewritten, never a damaged object, no leftovers.</summary>
+public sealed class RunCacheIntegrityTests : IDisposable
+{
+    private readonly TestRepo repo = new();
+    public void Dispose() => repo.Dispose();
+
+    private int runs;
+
+    /// <summary>A stage whose output changes from run to run for the same inputs when <paramref name="deterministic"/> is false.</summary>
+    private StageEngine Engine(bool deterministic)
+    {
+        var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, []), new TextStageReporter(repo.Log));
+        engine.Add(new StageDefinition
+        {
+            Name = "Roll",
+            ParamKeys = ["a.x"],
+            Outputs = ["roll.txt"],
+            Execute = async (ctx, ct) =>
+            {
+                runs++;
+                await File.WriteAllTextAsync(ctx.Output("roll.txt"), deterministic ? "same" : $"run {runs}", ct);
+            },
+        });
+        return engine;
+    }
+
+    private string Output => repo.Workspace.OutputPath("Roll", "roll.txt");
+
+    private string ObjectPath(string content)
+    {
+        var hash = ContentHash.OfString(content);
+        return Path.Combine(repo.Workspace.CacheDir, "objects", hash[..2], hash[2..]);
+    }
+
+    [Fact]
+    public async Task AForcedRunWithOtherOutputsKeepsTheFirstEntryAndWarns()
+    {
+        await Engine(deterministic: false).RunAsync("Roll", force: false);
+        Assert.Equal("run 1", File.ReadAllText(Output));
+
+        await Engine(deterministic: false).RunAsync("Roll", force: true);
+        Assert.Equal("run 2", File.ReadAllText(Output));
+        Assert.Contains("warning: Roll: this run's roll.txt differ from what the run-cache holds for the same inputs", repo.Log.ToString());
+        Assert.Contains("Restores keep serving the first result", repo.Log.ToString());
+        var conflicts = Directory.GetFiles(Path.Combine(repo.Workspace.CacheDir, "conflicts"), "*.json", SearchOption.AllDirectories);
+        Assert.Single(conflicts);
+        Assert.Contains(ContentHash.OfString("run 2"), File.ReadAllText(conflicts[0]));
+
+        Directory.Delete(repo.Workspace.StageDir("Roll"), recursive: true);
+        var outcome = await Engine(deterministic: false).RunAsync("Roll", force: false);
+        Assert.Equal(StageResult.Restored, outcome.Result);
+        Assert.Equal("run 1", File.ReadAllText(Output));
+    }
+
+    [Fact]
+    public async Task ARunWithTheSameOutputsRecordsNoConflict()
+    {
+        await Engine(deterministic: true).RunAsync("Roll", force: false);
+        await Engine(deterministic: true).RunAsync("Roll", force: true);
+        Assert.DoesNotContain("warning", repo.Log.ToString());
+        Assert.False(Directory.Exists(Path.Combine(repo.Workspace.CacheDir, "conflicts")));
+    }
+
+    [Fact]
+    public async Task StoreReplacesADamagedObjectInsteadOfTrustingThatItExists()
+    {
+        await Engine(deterministic: true).RunAsync("Roll", force: false);
+        var stored = ObjectPath("same");
+        File.WriteAllText(stored, "SAME"); // same size, other bytes: a damaged object
+        await Engine(deterministic: true).RunAsync("Roll", force: true);
+        Assert.Equal("same", File.ReadAllText(stored));
+
+        Directory.Delete(repo.Workspace.StageDir("Roll"), recursive: true);
+        runs = 0;
+        var outcome = await Engine(deterministic: true).RunAsync("Roll", force: false);
+        Assert.Equal(StageResult.Restored, outcome.Result);
+        Assert.Equal(0, runs);
+    }
+
+    [Fact]
+    public async Task ARefusedCorruptObjectIsDeletedSoTheNextStoreWritesItAgain()
+    {
+        await Engine(deterministic: true).RunAsync("Roll", force: false);
+        File.WriteAllText(ObjectPath("same"), "SAME");
+        Directory.Delete(repo.Workspace.StageDir("Roll"), recursive: true);
+
+        var outcome = await Engine(deterministic: true).RunAsync("Roll", force: false);
+        Assert.Equal(StageResult.Executed, outcome.Result);
+        Assert.Contains("cached object for roll.txt is corrupted", outcome.Reason);
+        Assert.Equal("same", File.ReadAllText(ObjectPath("same")));
+    }
+
+    [Fact]
+    public async Task TemporaryFilesLeftByAKilledWriteAreRemovedByTheNextBuild()
+    {
+        await Engine(deterministic: true).RunAsync("Roll", force: false);
+        var hex = Guid.NewGuid().ToString("N");
+        string[] leftovers =
+        [
+            Path.Combine(Path.GetDirectoryName(ObjectPath("same"))!, $".{Path.GetFileName(ObjectPath("same"))}.{hex}.tmp"),
+            Path.Combine(repo.Workspace.ArtifactsDir, $".star1.lock.json.{hex}.tmp"),
+            Path.Combine(repo.Workspace.CacheDir, "stages", "Collect", "sources", $".Demo-1234.json.{hex}.tmp"),
+            Path.Combine(repo.Workspace.RunsDir, $".latest.json.{hex}.tmp"),
+        ];
+        // Files that only look similar are someone's data, not our leftovers.
+        string[] kept =
+        [
+            Path.Combine(repo.Workspace.StageDir("Roll"), "notes.tmp"),
+            Path.Combine(repo.Workspace.ArtifactsDir, ".hidden.tmp"),
+        ];
+        foreach (var file in leftovers.Concat(kept))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, "half");
+        }
+
+        var engine = Engine(deterministic: true);
+        engine.CleanLeftovers();
+        Assert.All(leftovers, f => Assert.False(File.Exists(f), f));
+        Assert.All(kept, f => Assert.True(File.Exists(f), f));
+        Assert.Contains("removed 4 temporary file(s) left by an interrupted build", repo.Log.ToString());
+    }
+}
