@@ -19,9 +19,11 @@ public readonly record struct FileStamp(long Size, long MtimeTicks, ulong Inode,
 }
 
 /// <summary>
-/// The inode and status-change time, which .NET does not expose. On Linux x86-64 and arm64 the kernel's
-/// struct stat starts with a 64-bit st_dev followed by a 64-bit st_ino; st_ctim sits at a fixed offset per
-/// architecture. Elsewhere we return zeros and rely on size and mtime alone.
+/// The inode and status-change time, which .NET does not expose. On Linux x86-64 and arm64 the struct stat
+/// that glibc's `stat` fills starts with a 64-bit st_dev followed by a 64-bit st_ino, and st_ctim sits at
+/// byte 104 on both: x86-64 has nlink(8) mode uid gid pad(4 each) rdev size blksize blocks(8 each); arm64 has
+/// mode nlink uid gid(4 each) rdev pad size(8 each) blksize pad(4 each) blocks(8), then atim and mtim (16
+/// each) on both. Elsewhere we return zeros and rely on size and mtime alone.
 /// </summary>
 internal static partial class UnixStat
 {
@@ -31,7 +33,7 @@ internal static partial class UnixStat
     private static readonly int CtimeOffset = RuntimeInformation.ProcessArchitecture switch
     {
         Architecture.X64 => 104,
-        Architecture.Arm64 => 112,
+        Architecture.Arm64 => 104,
         _ => -1,
     };
 
