@@ -145,8 +145,9 @@ public sealed partial class StageEngine
             why += $"; {problem}";
         }
 
+        // Checked before any work, and its message shown once: the table gets its first line only.
         if (stage.Preflight(parameters, workspace.RepoRoot) is { } stop)
-            return Record(new StageOutcome(name, StageResult.Failed, stop, clock.Elapsed, fingerprint), throwWith: stop);
+            return Record(new StageOutcome(name, StageResult.Failed, stop.Split('\n')[0], clock.Elapsed, fingerprint), throwWith: stop);
 
         reporter.Info($"{name}: running ({why})");
         var staging = Path.Combine(workspace.StateDir, "staging", $"{name}-{Guid.NewGuid():N}");
@@ -343,7 +344,7 @@ public sealed partial class StageEngine
         foreach (var file in stage.DataFiles(parameters, workspace.RepoRoot))
         {
             var full = workspace.Resolve(file);
-            data[workspace.Portable(full)] = Hashes.HashOf(full) ?? "<missing>";
+            data[workspace.Portable(full)] = Hashes.HashOf(full) ?? Missing;
         }
         return (new StageInputs(stage.Version, paramValues, prompts, data, upstream) { Code = CodeOf(stage).Parts }, waiting);
     }
@@ -387,6 +388,8 @@ public sealed partial class StageEngine
         return ContentHash.OfString(text.ToString());
     }
 
+    private const string Missing = "<missing>";
+
     private static List<string> InputChanges(StageInputs before, StageInputs now)
     {
         var reasons = new List<string>();
@@ -394,7 +397,12 @@ public sealed partial class StageEngine
         if (CodeChange(before.Code, now.Code ?? []) is { } codeReason) reasons.Add(codeReason);
         Diff(before.Params, now.Params, reasons, (k, a, b) => $"param {k}: {a ?? "(not read)"} -> {b ?? "(not read)"}");
         Diff(before.Prompts, now.Prompts, reasons, (k, a, b) => a is null ? $"prompt {k} newly read" : b is null ? $"prompt {k} no longer read" : $"prompt {k} edited");
-        Diff(before.Data, now.Data, reasons, (k, a, b) => a is null ? $"data file {k} newly read" : b is null ? $"data file {k} no longer read" : $"data file {k} changed");
+        // Missing files are counted, not listed: the stage's own message lists them once when it runs.
+        var missing = now.Data.Count(d => d.Value == Missing && before.Data.GetValueOrDefault(d.Key) != Missing);
+        if (missing > 0) reasons.Add($"{missing} data file{(missing == 1 ? " is" : "s are")} missing");
+        Diff(new(before.Data.Where(d => now.Data.GetValueOrDefault(d.Key) != Missing).ToDictionary(), StringComparer.Ordinal),
+            new(now.Data.Where(d => d.Value != Missing).ToDictionary(), StringComparer.Ordinal),
+            reasons, (k, a, b) => a is null ? $"data file {k} newly read" : b is null ? $"data file {k} no longer read" : $"data file {k} changed");
         Diff(before.Upstream, now.Upstream, reasons, (k, _, _) => $"upstream {k} changed");
         if (reasons.Count == 0) reasons.Add("declared outputs changed");
         return reasons;
