@@ -24,7 +24,9 @@ public static class BuildHost
         string? repoRoot = null)
         where TContext : StageBuildContext
     {
-        console ??= AnsiConsole.Console;
+        // A console passed in (tests) is captured text, not a terminal.
+        var isTerminal = console is null && HostOutput.IsTerminal;
+        console ??= HostOutput.CreateConsole(Console.Out, isTerminal);
         repoRoot ??= Directory.GetCurrentDirectory();
         HostOptions options;
         try
@@ -64,7 +66,7 @@ public static class BuildHost
         }
 
         var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir));
-        var reporter = new TextStageReporter(new AnsiTextWriter(console));
+        var reporter = HostOutput.CreateReporter(console, options.Verbosity, isTerminal);
         StageEngine engine;
         try
         {
@@ -78,9 +80,9 @@ public static class BuildHost
             return 1;
         }
 
-        var cake = CakeServices.CreateContext(options.Verbosity);
+        var cake = CakeServices.CreateContext(options.Verbosity, isTerminal);
         var context = createContext(cake, engine, options);
-        context.Console = console;
+        context.Console = options.Verbosity == Verbosity.Quiet ? HostOutput.Silent() : console;
         var engineHost = new CakeEngine(new CakeDataService(), cake.Log);
         try
         {
@@ -95,7 +97,7 @@ public static class BuildHost
         var closure = options.Exclusive ? [target] : Closure(target, graph);
         if (options.Tree)
         {
-            await new TreeScriptHost(engineHost, cake, new CakeConsole(cake.Environment)).RunTargetAsync(target.Name);
+            await new TreeScriptHost(engineHost, cake, new CakeConsoleForOutput(new CakeConsole(cake.Environment), isTerminal)).RunTargetAsync(target.Name);
             return 0;
         }
         if (options.DryRun)
@@ -118,7 +120,7 @@ public static class BuildHost
                 buildLock = BuildLock.Acquire(workspace.StateDir, $"target {target.Name}", options.LockWait, reporter.Info);
                 engine.CleanLeftovers();
             }
-            var printer = new CakeSpectreReportPrinter(console);
+            var printer = new ReportPrinterForVerbosity(console, options.Verbosity);
             var host = new BuildScriptHost(engineHost, new DefaultExecutionStrategy(cake.Log, printer), cake, printer, cake.Configuration, cake.Log);
             if (options.Exclusive) host.Settings.UseExclusiveTarget();
             await host.RunTargetAsync(target.Name);
@@ -129,12 +131,14 @@ public static class BuildHost
         }
         finally
         {
-            StageTables.PrintOutcomes(console, engine.Outcomes);
+            if (options.Verbosity == Verbosity.Quiet) StageTables.PrintResultLine(console, engine.Outcomes);
+            else StageTables.PrintOutcomes(console, engine.Outcomes);
             if (!readOnly && failure is not BuildLockedException)
             {
                 engine.Hashes.Save();
                 var record = RunRecord.From(target.Name, engine, started, failure).Write(workspace);
-                console.MarkupLine($"run record: {Markup.Escape(System.IO.Path.GetRelativePath(workspace.RepoRoot, record))}");
+                if (options.Verbosity >= Verbosity.Normal)
+                    console.MarkupLine($"run record: {Markup.Escape(System.IO.Path.GetRelativePath(workspace.RepoRoot, record))}");
             }
             buildLock?.Dispose();
         }
