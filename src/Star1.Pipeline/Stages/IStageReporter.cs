@@ -75,17 +75,21 @@ public sealed class TextStageReporter : IStageReporter
 
         var percent = total <= 0 ? 100 : done * 100 / total;
         var eta = done > 0 && !finished ? TimeSpan.FromTicks(elapsed.Ticks * (total - done) / done) : TimeSpan.Zero;
-        writer.WriteLine(Fit($"{stage} | {step}: {done}/{total} ({percent}%){(!finished && done > 0 ? $", ETA {eta:hh\\:mm\\:ss}" : "")}"));
+        writer.WriteLine(Fit($"{stage} | {step}", $": {done}/{total} ({percent}%){(!finished && done > 0 ? $", ETA {eta:hh\\:mm\\:ss}" : "")}"));
     }
 
     /// <summary>
-    /// Cuts a line to the terminal's width, marking the cut. One column is left free: some terminals wrap as
-    /// soon as the last column is written, which would leave an empty line after each progress line.
+    /// Cuts a line to the terminal's width, so it never wraps onto a second line. The step's name is what gets
+    /// shortened (marked "..."): the counts, percentage and ETA are what the line is for. One column is left
+    /// free because some terminals wrap as soon as the last column is written.
     /// </summary>
-    private string Fit(string line)
+    private string Fit(string name, string counts)
     {
-        if (lineWidth is not { } width || line.Length < width) return line;
         const string cut = "...";
-        return width - 1 > cut.Length ? line[..(width - 1 - cut.Length)] + cut : line[..Math.Max(width - 1, 1)];
+        if (lineWidth is not { } width || name.Length + counts.Length < width) return name + counts;
+        var room = width - 1 - counts.Length - cut.Length;
+        if (room > 0) return name[..room] + cut + counts;
+        var line = name + counts;
+        return line[..Math.Max(width - 1 - cut.Length, 0)] + cut;
     }
 }
