@@ -9,10 +9,43 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 host="build/bin/Release/net10.0/Build.dll"
 
-# Rebuild the host only when a source or project file is newer than it: MSBuild's own up-to-date check
-# costs seconds, this costs milliseconds.
-if [ ! -f "$host" ] || [ -n "$(find build src Directory.Build.props global.json -newer "$host" \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then
-  dotnet build build/Build.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+# Rebuild the host only when its sources changed: MSBuild's own up-to-date check costs seconds, this costs
+# milliseconds. Build.dll's date cannot be the reference (MSBuild leaves it untouched when it finds nothing
+# to compile, so one touched file would rebuild on every call); a stamp written after each successful build
+# is. A file newer than the stamp means an edit; a different list of file names means one was added,
+# renamed or deleted, which no date can show.
+stamp="build/bin/.star1-host-stamp"
+names="build/bin/.star1-host-inputs"
+inputs() {
+  { find build src \( -name bin -o -name obj \) -prune -o -type f \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) "$@" -print
+    find * -maxdepth 0 -type f \( -name Directory.Build.props -o -name Directory.Build.targets -o -name 'Directory.Packages.props' \
+      -o -name global.json -o -iname nuget.config \) "$@" -print
+  } | LC_ALL=C sort
+}
+
+reason=""
+if [ ! -f "$host" ] || [ ! -f "$stamp" ] || [ ! -f "$names" ]; then
+  reason="first run, about 30 s"
+elif [ "$(inputs)" != "$(cat "$names")" ]; then
+  reason="a source file was added or removed"
+elif [ -n "$(inputs -newer "$stamp")" ]; then
+  reason="sources changed"
+fi
+
+if [ -n "$reason" ]; then
+  echo "building the STAR1 host ($reason)..." >&2
+  mkdir -p build/bin
+  # Stamp the time the build starts, not ends, so a file saved while it compiles still counts as newer.
+  touch "$stamp.pending"
+  inputs > "$names.pending"
+  # MSBuild prints a success summary even at -v quiet; keep its words for when the build fails.
+  if ! log="$(dotnet build build/Build.csproj -c Release --nologo -v quiet -clp:ErrorsOnly 2>&1)"; then
+    printf '%s\n' "$log" >&2
+    echo "building the STAR1 host failed (the errors are above)" >&2
+    exit 1
+  fi
+  mv -f "$names.pending" "$names"
+  mv -f "$stamp.pending" "$stamp"
 fi
 exec dotnet "$host" "$@"

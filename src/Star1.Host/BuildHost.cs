@@ -24,7 +24,9 @@ public static class BuildHost
         string? repoRoot = null)
         where TContext : StageBuildContext
     {
-        console ??= AnsiConsole.Console;
+        // A console passed in (tests) is captured text, not a terminal.
+        var isTerminal = console is null && HostOutput.IsTerminal;
+        console ??= HostOutput.CreateConsole(Console.Out, isTerminal);
         repoRoot ??= Directory.GetCurrentDirectory();
         HostOptions options;
         try
@@ -64,7 +66,7 @@ public static class BuildHost
         }
 
         var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir));
-        var reporter = new TextStageReporter(new AnsiTextWriter(console));
+        var reporter = HostOutput.CreateReporter(console, options.Verbosity, isTerminal);
         EffectiveParams parameters;
         try
         {
@@ -93,12 +95,12 @@ public static class BuildHost
             return 1;
         }
         using (buildLock)
-            return await RunLockedAsync(options, graph, target, closure, readOnly, dryRun, workspace, parameters, reporter, console, createContext);
+            return await RunLockedAsync(options, graph, target, closure, readOnly, dryRun, workspace, parameters, reporter, console, isTerminal, createContext);
     }
 
     private static async Task<int> RunLockedAsync<TContext>(
         HostOptions options, IReadOnlyList<TaskInfo> graph, TaskInfo target, List<TaskInfo> closure, bool readOnly, bool dryRun,
-        Workspace workspace, EffectiveParams parameters, TextStageReporter reporter, IAnsiConsole console,
+        Workspace workspace, EffectiveParams parameters, TextStageReporter reporter, IAnsiConsole console, bool isTerminal,
         Func<ICakeContext, StageEngine, HostOptions, TContext> createContext)
         where TContext : StageBuildContext
     {
@@ -113,9 +115,9 @@ public static class BuildHost
             return 1;
         }
 
-        var cake = CakeServices.CreateContext(options.Verbosity);
+        var cake = CakeServices.CreateContext(options.Verbosity, isTerminal);
         var context = createContext(cake, engine, options);
-        context.Console = console;
+        context.Console = options.Verbosity == Verbosity.Quiet ? HostOutput.Silent() : console;
         var engineHost = new CakeEngine(new CakeDataService(), cake.Log);
         try
         {
@@ -129,7 +131,7 @@ public static class BuildHost
 
         if (options.Tree)
         {
-            await new TreeScriptHost(engineHost, cake, new CakeConsole(cake.Environment)).RunTargetAsync(target.Name);
+            await new TreeScriptHost(engineHost, cake, new CakeConsoleForOutput(new CakeConsole(cake.Environment), isTerminal)).RunTargetAsync(target.Name);
             return 0;
         }
         if (dryRun)
@@ -153,7 +155,7 @@ public static class BuildHost
             }
             else
             {
-                var printer = new CakeSpectreReportPrinter(console);
+                var printer = new ReportPrinterForVerbosity(console, options.Verbosity);
                 var host = new BuildScriptHost(engineHost, new DefaultExecutionStrategy(cake.Log, printer), cake, printer, cake.Configuration, cake.Log);
                 if (options.Exclusive) host.Settings.UseExclusiveTarget();
                 await host.RunTargetAsync(target.Name);
@@ -165,12 +167,14 @@ public static class BuildHost
         }
         finally
         {
-            StageTables.PrintOutcomes(console, engine.Outcomes);
+            if (options.Verbosity == Verbosity.Quiet) StageTables.PrintResultLine(console, engine.Outcomes);
+            else StageTables.PrintOutcomes(console, engine.Outcomes);
             if (!readOnly)
             {
                 engine.Hashes.Save();
                 var record = RunRecord.From(target.Name, engine, started, failure).Write(workspace);
-                console.MarkupLine($"run record: {Markup.Escape(System.IO.Path.GetRelativePath(workspace.RepoRoot, record))}");
+                if (options.Verbosity >= Verbosity.Normal)
+                    console.MarkupLine($"run record: {Markup.Escape(System.IO.Path.GetRelativePath(workspace.RepoRoot, record))}");
             }
         }
         if (failure is null) return 0;

@@ -12,13 +12,13 @@ namespace Star1.Host;
 /// </summary>
 internal static class CakeServices
 {
-    public static ICakeContext CreateContext(Verbosity verbosity)
+    public static ICakeContext CreateContext(Verbosity verbosity, bool isTerminal)
     {
         var fileSystem = new FileSystem();
         // Cake's working directory is the process's (setting it would change the whole process's cwd);
         // build.sh starts the host from the repository root.
         var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
-        var console = new CakeConsole(environment);
+        var console = new CakeConsoleForOutput(new CakeConsole(environment), isTerminal);
         var log = new CakeBuildLog(console, verbosity);
         var configuration = new CakeConfiguration(new Dictionary<string, string>());
         var globber = new Globber(fileSystem, environment);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spectre.Console;
 using Star1.Pipeline.Engine;
 
@@ -24,6 +25,19 @@ public static class StageTables
             table.AddRow(Markup.Escape(o.Stage), $"[{colour}]{word}[/]", $"{o.Duration.TotalSeconds:0.00} s", Markup.Escape(o.Reason));
         }
         console.Write(table);
+    }
+
+    /// <summary>
+    /// The whole build in one line, for --verbosity quiet: how many stages ended which way and the time they
+    /// took, e.g. "3 stages: 1 executed, 2 up-to-date (4.46 s)". Nothing when no stage was asked for.
+    /// </summary>
+    public static void PrintResultLine(IAnsiConsole console, IReadOnlyList<StageOutcome> outcomes)
+    {
+        if (outcomes.Count == 0) return;
+        var counts = outcomes.GroupBy(o => o.Result).OrderBy(g => g.Key).Select(g => $"{g.Count()} {RunRecord.StatusWord(g.Key)}");
+        var seconds = outcomes.Sum(o => o.Duration.TotalSeconds);
+        var stages = outcomes.Count == 1 ? "1 stage" : $"{outcomes.Count} stages";
+        console.WriteLine($"{stages}: {string.Join(", ", counts)} ({seconds.ToString("0.00", CultureInfo.InvariantCulture)} s)");
     }
 
     public static void PrintStatus(IAnsiConsole console, IEnumerable<StageStatus> statuses)

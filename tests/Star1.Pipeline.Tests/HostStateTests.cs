@@ -60,7 +60,7 @@ public sealed class HostStateTests : IDisposable
             Assert.Contains("another build is using the artifacts folder (pid", output.ToString());
 
             var engine = new StageEngine(Workspace, ParamsLoader.Load(Path.Combine(root, "params.yaml"), "big", []), new TextStageReporter(TextWriter.Null));
-            var context = new HostTestContext(CakeServices.CreateContext(Cake.Core.Diagnostics.Verbosity.Quiet), engine, new HostOptions());
+            var context = new HostTestContext(CakeServices.CreateContext(Cake.Core.Diagnostics.Verbosity.Quiet, isTerminal: false), engine, new HostOptions());
             engine.Add(new HostFirstTask().Define(context, []));
             await engine.RunAsync("HostFirst", force: false);
             engine.Hashes.Save();

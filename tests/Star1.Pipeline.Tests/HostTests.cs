@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Cake.Core;
 using Spectre.Console;
 using Star1.Host;
 using Star1.Pipeline.Engine;
 using Star1.Pipeline.Stages;
+using Star1.Pipeline.Tests.Support;
 
 namespace Star1.Pipeline.Tests;
 
@@ -124,6 +126,70 @@ public sealed class HostTests : IDisposable
         Assert.Contains("n must be positive", output.ToString());
     }
 
+    [Fact]
+    public async Task QuietPrintsOneResultLineAndNothingElse()
+    {
+        Assert.Equal(0, await Run("--target", "HostAll", "--verbosity", "quiet"));
+        Assert.Equal("2 stages: 2 executed", Regex.Replace(output.ToString().Trim(), @" \([0-9.]+ s\)$", ""));
+
+        output.GetStringBuilder().Clear();
+        Assert.Equal(1, await Run("--target", "HostAll", "-v", "q", "--set", "first.n=-1"));
+        var lines = output.ToString().Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("1 stage: 1 failed", lines[0]);
+        Assert.Contains("error: first.n must be positive", lines[1]);
+    }
+
+    [Fact]
+    public async Task MinimalPrintsTheTablesButNotWhatRuns()
+    {
+        Assert.Equal(0, await Run("--target", "HostAll", "--verbosity", "minimal"));
+        var text = output.ToString();
+        Assert.Contains("first wrote 3 lines", text);
+        Assert.Contains("Stages", text);
+        Assert.Matches(@"HostSecond\s*│\s*executed", text);
+        Assert.DoesNotContain("running (", text);
+        Assert.DoesNotContain("run record:", text);
+    }
+
+    [Fact]
+    public async Task NormalSaysWhatRunsAndWhy()
+    {
+        Assert.Equal(0, await Run("--target", "HostAll"));
+        var text = output.ToString();
+        Assert.Contains("HostFirst: running (never run)", text);
+        Assert.Contains("HostSecond: executed", text);
+        Assert.Contains("run record:", text);
+    }
+
+    [Fact]
+    public void ARedirectedConsoleWritesNoEscapeCodes()
+    {
+        var text = new StringWriter();
+        var console = HostOutput.CreateConsole(text, isTerminal: false);
+        console.MarkupLine("[red]error:[/] [bold yellow on blue]x[/]");
+        Assert.Equal("error: x", text.ToString().Trim());
+        Assert.False(console.Profile.Capabilities.Ansi);
+    }
+
+    [Theory]
+    [InlineData("--target", "HostAll")]
+    [InlineData("--target", "HostAll", "--dryrun")]
+    [InlineData("--tree")]
+    [InlineData("--target", "Nope")]
+    public async Task TheHostWritesNoEscapeCodesIntoAFileOrPipe(params string[] args)
+    {
+        // An xterm's TERM is what makes Cake and Spectre choose ANSI; the output still goes to a pipe.
+        using var child = ChildProcess.Start(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["NO_COLOR"] = null }, ["host", root, .. args]);
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = await child.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await child.WaitForExitAsync(timeout.Token);
+        var text = await stdout + stderr;
+        Assert.DoesNotContain("\u001b[", text);
+        Assert.True(text.Length > 20, text);
+    }
+
     [Theory]
     [InlineData("--bogus")]
     [InlineData("--target", "Nope")]
@@ -149,6 +215,7 @@ public sealed class HostFirstTask : StageTask<HostTestContext>
         var n = stage.Param("first.n").AsInt();
         if (n < 0) throw new ArgumentException("first.n must be positive");
         await File.WriteAllLinesAsync(stage.Output("first.txt"), Enumerable.Range(1, (int)n).Select(i => $"line {i}"), ct);
+        context.Console.MarkupLine($"[green]first wrote {n} lines[/]");
     }
 }
 

@@ -84,6 +84,71 @@ public sealed class ParamsTests
         Assert.Contains("line 2", Assert.Throws<ParamsException>(() => ParamsLoader.Parse("a: 1\na: 2\n", "params.yaml")).Message);
     }
 
+    private static string SyntaxError(string yaml) =>
+        Assert.Throws<ParamsException>(() => ParamsLoader.Parse(yaml, "my-params.yaml")).Message;
+
+    [Fact]
+    public void AnUnclosedBracketNamesTheLineItOpensOn()
+    {
+        // Runs on into the next key: YamlDotNet throws a bare InvalidOperationException here.
+        var midFile = SyntaxError("collect:\n  size: 10\n  sets: [a, b\n  name: demo\n");
+        Assert.StartsWith("my-params.yaml line 3: ", midFile);
+        Assert.Contains("'[' is never closed", midFile);
+
+        // On the last line: YamlDotNet reports the end of the file, line 4.
+        var lastLine = SyntaxError("collect:\n  size: 10\n  sets: [a, b\n");
+        Assert.StartsWith("my-params.yaml line 3: ", lastLine);
+        Assert.Contains("'[' is never closed", lastLine);
+    }
+
+    [Fact]
+    public void AnUnclosedBraceNamesTheLineItOpensOn()
+    {
+        var midFile = SyntaxError("collect:\n  size: 10\n  extra: {name: x\n  name: demo\n");
+        Assert.StartsWith("my-params.yaml line 3: ", midFile);
+        Assert.Contains("'{' is never closed", midFile);
+        var nested = SyntaxError("collect:\n  sets: [a, {b: 1]\n");
+        Assert.StartsWith("my-params.yaml line 2: ", nested);
+        Assert.Contains("'{' is never closed", nested);
+    }
+
+    [Fact]
+    public void OtherSyntaxErrorsInsideBracketsAreNotBlamedOnTheBracket()
+    {
+        // The unclosed quote is the fault, though the '[' around it is never closed either.
+        var e = SyntaxError("collect:\n  size: 10\n  sets: [a, \"b]\n  name: demo\n");
+        Assert.StartsWith("my-params.yaml line 3: not valid YAML: ", e);
+        Assert.Contains("quoted scalar", e);
+        Assert.DoesNotContain("never closed", e);
+    }
+
+    [Theory]
+    [InlineData("collect:\n  size: 10\n\tname: demo\n", 3)]      // YamlDotNet says line 2
+    [InlineData("collect:\n  inner:\n\t  size: 10\n", 3)]        // YamlDotNet says line 1
+    [InlineData("a: 1\nb: 2\ncollect:\n\tsize: 10\n", 4)]
+    public void ATabInTheIndentationNamesItsLine(string yaml, int line)
+    {
+        var e = SyntaxError(yaml);
+        Assert.StartsWith($"my-params.yaml line {line}: ", e);
+        Assert.Contains("tab", e);
+    }
+
+    [Fact]
+    public void ASetValueWithAnUnclosedBracketIsAnErrorNotACrash()
+    {
+        var list = Assert.Throws<ParamsException>(() => Load(null, "collect.sets=[a, b")).Message;
+        Assert.StartsWith("--set collect.sets=[a, b: ", list);
+        Assert.Contains("'[' is never closed", list);
+        var map = Assert.Throws<ParamsException>(() => Load(null, "collect.sets={a: 1")).Message;
+        Assert.Contains("'{' is never closed", map);
+    }
+
+    [Fact]
+    public void AListAsAKeyIsAnErrorNotACrash()
+    {
+        Assert.StartsWith("my-params.yaml line 2: a key must be a name", SyntaxError("collect:\n  [a, b]: 1\n"));
+    }
+
     [Fact]
     public void TheShippedParamsFileLoadsInEveryProfile()
     {

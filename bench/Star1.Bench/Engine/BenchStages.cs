@@ -19,6 +19,12 @@ public abstract class BenchStage : StageTask<BenchContext>
     public override IReadOnlyList<string> ParamKeys => [Key];
     public override IReadOnlyList<string> Outputs => ["out.bin"];
 
+    /// <summary>
+    /// Makes the stage reach Collect's code, so that a no-op run pays for hashing a real stage's code closure
+    /// (about a hundred types and a dozen packages, the MiniLM model among them), not a toy one.
+    /// </summary>
+    public static Type RealCode => typeof(Star1.Data.Collect.CollectPipeline);
+
     public override async Task ExecuteAsync(BenchContext context, StageContext stage, CancellationToken ct)
     {
         var mib = stage.Param(Key).AsInt();

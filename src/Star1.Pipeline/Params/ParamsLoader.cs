@@ -139,17 +139,8 @@ public static partial class ParamsLoader
     /// <summary>Parses YAML text into our node tree, keeping line numbers as origins.</summary>
     private static ParamNode ReadYaml(string text, string source, bool withLines)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new ParamsException($"{source}{(withLines ? $" line {e.Start.Line}" : "")}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-        if (stream.Documents.Count == 0) return ParamNode.NewMap(source);
-        return Convert(stream.Documents[0].RootNode, source, withLines);
+        var root = YamlSyntaxReader.ReadRoot(text, source, withLines);
+        return root is null ? ParamNode.NewMap(source) : Convert(root, source, withLines);
     }
 
     private static ParamNode Convert(YamlNode node, string source, bool withLines)
@@ -161,8 +152,10 @@ public static partial class ParamsLoader
                 var result = ParamNode.NewMap(origin);
                 foreach (var (keyNode, valueNode) in map.Children)
                 {
-                    var key = ((YamlScalarNode)keyNode).Value ?? "";
                     var keyOrigin = withLines ? $"{source} line {keyNode.Start.Line}" : source;
+                    // "[a, b]: 1" is valid YAML with a list as the key; a params key is a name.
+                    if (keyNode is not YamlScalarNode keyScalar) throw new ParamsException($"{keyOrigin}: a key must be a name, found a {(keyNode is YamlSequenceNode ? "list" : "group of keys")}");
+                    var key = keyScalar.Value ?? "";
                     if (!KeyPattern().IsMatch(key)) throw new ParamsException($"{keyOrigin}: key '{key}' must be letters, digits, '_' or '-'");
                     result.Set(key, Convert(valueNode, source, withLines));
                 }
