@@ -79,6 +79,9 @@ public static class SourceLoader
                 }
                 kept.Add((QuestionText(spec.Mapping, file, row), Category(spec.Mapping, file, row)));
             }
+            // An empty file is almost always a failed copy or a wrong path; whatever the format, say so
+            // rather than carry on with a source that silently contributes nothing.
+            if (rowInFile == 0) throw file.Fail("", NoRows(spec.Format, rows.Columns));
         }
 
         IReadOnlyList<(string? Text, string? Category)> chosen = kept;
@@ -126,11 +129,19 @@ public static class SourceLoader
         {
             if (columns.Contains(needed, StringComparer.Ordinal)) continue;
             if (columns.Count == 0)
-                throw file.Fail("", $"the file is empty; expected column '{needed}'");
+                throw file.Fail("", NoRows(spec.Format, columns));
             throw file.Fail(spec.Format == SourceFormat.Parquet ? "schema" : "line 1",
                 $"column '{needed}' not found; columns are: {string.Join(", ", columns)}");
         }
     }
+
+    /// <summary>The one wording for a file that gives no rows, so every format reports it alike.</summary>
+    private static string NoRows(SourceFormat format, IReadOnlyList<string>? columns) => format switch
+    {
+        SourceFormat.Csv or SourceFormat.Tsv when columns is { Count: > 0 } => "has no rows (only a header line)",
+        SourceFormat.Parquet => "has no rows",
+        _ => "has no rows (the file is empty or holds only blank lines)",
+    };
 
     private static bool PassesFilters(RecordMapping mapping, FileContext file, SourceRow row)
     {

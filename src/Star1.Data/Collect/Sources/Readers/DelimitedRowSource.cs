@@ -23,7 +23,7 @@ internal sealed class DelimitedRowSource : IRowSource
     {
         _file = file;
         _hasHeader = hasHeader;
-        _reader = new StreamReader(file.FullPath, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _reader = StrictUtf8.OpenReader(file);
         _tokenizer = new DelimitedTokenizer(_reader, separator);
 
         var columns = new List<string>();
@@ -62,6 +62,10 @@ internal sealed class DelimitedRowSource : IRowSource
         catch (FormatException e)
         {
             throw _file.Fail($"line {_tokenizer.RecordLine}", e.Message, e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw StrictUtf8.Fail(_file, e);
         }
     }
 
