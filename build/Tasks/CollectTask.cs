@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Spectre.Console;
 using Star1.Data.Collect;
 using Star1.Data.Collect.Funnel;
@@ -21,7 +20,8 @@ public sealed class CollectTask : StageTask<BuildContext>
     public const string FunnelStatsFile = "funnel_stats.json";
     public const string LoadStatsFile = "load_stats.json";
 
-    public override string Version => "1";
+    // 2: outputs written with relaxed JSON escaping (readable quotes, arrows and non-ASCII text).
+    public override string Version => "2";
     public override IReadOnlyList<string> ParamKeys => ["collect"];
     public override IReadOnlyList<string> Outputs => [Questions, FunnelStatsFile, LoadStatsFile];
 
@@ -43,12 +43,14 @@ public sealed class CollectTask : StageTask<BuildContext>
             MirrorDir = mirror,
             Download = stage.Param("collect.download").AsBool(),
             Funnel = funnel,
-            Cache = new SourceCache(stage.CacheDir("sources"), stage.FileHash),
+            // TODO(engine): code hash
+            Cache = new SourceCache(stage.CacheDir("sources"), stage.FileHash, codeKey: "loaders-2", stage.RepoRoot),
             Log = stage.Reporter.Info,
             Progress = new Progress(stage),
         };
         using var model = new MiniLmEmbedder();
-        var embedder = new CachedEmbedder(model, stage.CacheDir("embeddings"), "all-MiniLM-L6-v2");
+        // TODO(engine): code hash
+        var embedder = new CachedEmbedder(model, stage.CacheDir("embeddings"), modelTag: "all-MiniLM-L6-v2");
         CollectOutcome outcome;
         try
         {
@@ -60,10 +62,9 @@ public sealed class CollectTask : StageTask<BuildContext>
                 $"{e.Message}\nTo download them into {request.MirrorDir}, run with --set collect.download=true (and HF_TOKEN set for the gated sets).", e);
         }
 
-        var records = outcome.Funnel.Questions.Select(q => new { id = q.Id, question = q.Question, source = q.Source });
-        await File.WriteAllBytesAsync(stage.Output(Questions), JsonSerializer.SerializeToUtf8Bytes(records, new JsonSerializerOptions { WriteIndented = true }), ct);
+        await File.WriteAllBytesAsync(stage.Output(Questions), CollectOutputs.QuestionsJson(outcome.Funnel.Questions), ct);
         await File.WriteAllTextAsync(stage.Output(FunnelStatsFile), outcome.Funnel.Stats.ToJson(), ct);
-        await File.WriteAllBytesAsync(stage.Output(LoadStatsFile), JsonSerializer.SerializeToUtf8Bytes(outcome.Loads, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }), ct);
+        await File.WriteAllBytesAsync(stage.Output(LoadStatsFile), CollectOutputs.LoadStatsJson(outcome.Loads), ct);
 
         stage.Reporter.Info($"sources: {request.Cache.Loads} loaded, {request.Cache.Hits} from cache; embeddings: {embedder.Misses} computed, {embedder.Hits} from cache");
         context.Console.WriteLine(outcome.Funnel.Stats.ToTable());
