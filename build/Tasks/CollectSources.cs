@@ -59,6 +59,29 @@ public static class CollectSources
         };
     }
 
+    /// <summary>
+    /// Stops when a collect.extra_sources file is not on disk, naming the params line and the path as written
+    /// there. A user's file has no URL, so the generic "run with collect.download=true" advice would be wrong:
+    /// the fix is the path in params.yaml or the file itself. All such entries are listed at once.
+    /// </summary>
+    public static void ThrowIfExtraSourceFilesMissing(Func<string, ParamNode> param, string repoRoot)
+    {
+        var problems = new List<string>();
+        foreach (var item in param("collect.extra_sources").Items)
+        {
+            // Malformed entries are reported by Resolve, with their own messages.
+            if (item.Kind != ParamKind.Map || !item.Children.TryGetValue("path", out var path) || path.Kind == ParamKind.Null) continue;
+            var declared = path.AsString();
+            var full = Path.GetFullPath(Path.Combine(repoRoot, declared));
+            if (File.Exists(full)) continue;
+            var name = item.Children.TryGetValue("name", out var n) && n.IsScalar ? n.AsString() : "?";
+            problems.Add($"{path.Origin}: collect.extra_sources entry '{name}' has path '{declared}', which does not exist (looked for {full})");
+        }
+        if (problems.Count > 0)
+            throw new ParamsException(string.Join("\n", problems)
+                + "\nThese are your own sources, which nothing can download: correct the path in params.yaml (relative to the repository root) or put the file there.");
+    }
+
     /// <summary>One entry of collect.extra_sources: {name, path, format, question, category, filter, ngram, role}.</summary>
     private static SourceSpec Custom(ParamNode item, string repoRoot)
     {

@@ -36,6 +36,7 @@ public sealed class CollectTask : StageTask<BuildContext>
     {
         var funnel = CollectSources.FunnelSettings(stage.Param);
         var (training, tests, mirror) = CollectSources.Resolve(stage.Param, stage.RepoRoot);
+        CollectSources.ThrowIfExtraSourceFilesMissing(stage.Param, stage.RepoRoot);
         var request = new CollectRequest
         {
             Training = training,

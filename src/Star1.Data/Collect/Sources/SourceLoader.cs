@@ -159,6 +159,9 @@ public static class SourceLoader
                 return line.Line;
             case JsonRow { IsBareString: true } bare when mapping.AcceptBareStrings:
                 return bare.Element.GetString();
+            case JsonRow json when mapping.Question is null:
+                // A list of strings declared without a question key: anything else has no question to take.
+                throw file.Fail(row.Location, $"expected a string (no question key is declared, so each item must be the question itself), found a {json.KindName}");
             case JsonRow json when json.Element.ValueKind != System.Text.Json.JsonValueKind.Object:
                 throw file.Fail(row.Location, mapping.AcceptBareStrings
                     ? $"expected an object with key '{mapping.Question}' or a string, found a {json.KindName}"
@@ -202,9 +205,13 @@ public static class SourceLoader
             if (m.Question is not null || m.CategoryFields.Count > 0 || m.Filters.Count > 0)
                 throw new ArgumentException($"{spec.Name}: a plain-text source has no columns to map or filter", nameof(spec));
         }
-        else if (m.Question is null)
+        else if (m.Question is null && !(m.AcceptBareStrings && spec.Format is SourceFormat.Json or SourceFormat.JsonLines))
         {
             throw new ArgumentException($"{spec.Name}: the mapping names no question field", nameof(spec));
+        }
+        else if (m.Question is null && (m.CategoryFields.Count > 0 || m.Filters.Count > 0))
+        {
+            throw new ArgumentException($"{spec.Name}: a list of strings has no keys to filter or take a category from", nameof(spec));
         }
         if (m.ParallelLists.Count > 0 && spec.Format != SourceFormat.Json)
             throw new ArgumentException($"{spec.Name}: parallel lists are a JSON layout", nameof(spec));
