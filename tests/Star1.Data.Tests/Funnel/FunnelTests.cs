@@ -202,8 +202,9 @@ public sealed class FunnelTests
 
         using var cts = new CancellationTokenSource();
         var cancelling = new SyncProgress(p => { if (p.Step == FunnelStep.SelfTfidf) cts.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() =>
+        var cancelled = Assert.ThrowsAny<OperationCanceledException>(() =>
             Collect.Funnel.Funnel.Run(sources, tests, new FunnelSettings(), new HashingEmbedder(64), cancelling, cts.Token));
+        Assert.Equal(cts.Token, cancelled.CancellationToken);
     }
 
     private sealed class SyncProgress(Action<FunnelProgress> onReport) : IProgress<FunnelProgress>
