@@ -23,6 +23,7 @@ public class InvalidUtf8Tests
         // file, format, question column, content with the bad byte at @, expected location
         { "bad.csv", "csv", "q", "q,c\nfine,a\n\"also fine\",b\ncaf@ au lait,c\n", "line 4, byte 4" },
         { "bad.tsv", "tsv", "q", "q\tc\nfine\ta\ncaf@\tb\n", "line 3, byte 4" },
+        { "badheader.csv", "csv", "q", "q,caf@\nfine,a\n", "line 1, byte 6" },
         { "bad.jsonl", "jsonl", "q", "{\"q\": \"fine\"}\n\n{\"q\": \"caf@\"}\n", "line 3, byte 11" },
         { "bad.json", "json", "q", "[\n  {\"q\": \"fine\"},\n  {\"q\": \"caf@\"}\n]\n", "line 3, byte 13" },
         { "bad.txt", "txt", null, "fine\nstill fine\ncaf@\n", "line 3, byte 4" },

@@ -27,10 +27,19 @@ internal sealed class DelimitedRowSource : IRowSource
         _tokenizer = new DelimitedTokenizer(_reader, separator);
 
         var columns = new List<string>();
-        if (Next(_firstRecord))
+        try
         {
-            if (hasHeader) columns.AddRange(UniqueNames(_firstRecord));
-            else columns.AddRange(Enumerable.Range(0, _firstRecord.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (Next(_firstRecord))
+            {
+                if (hasHeader) columns.AddRange(UniqueNames(_firstRecord));
+                else columns.AddRange(Enumerable.Range(0, _firstRecord.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        catch
+        {
+            // A bad first record fails the constructor, so nobody else will ever dispose the reader.
+            _reader.Dispose();
+            throw;
         }
         for (int i = 0; i < columns.Count; i++) _index[columns[i]] = i;
         Columns = columns;
