@@ -165,6 +165,15 @@ public sealed class CachedEmbedderTests : IDisposable
         Assert.Equal((0, 0L), CachedEmbedder.Compact(_dir, after.UsedKeys, dryRun: false));
     }
 
+    [Theory]
+    [InlineData("model\0a", "model\\0a")]
+    [InlineData("model\nb", "model\\nb")]
+    public void ATagThatCouldMakeKeysCollide_IsRefused(string tag, string shown)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: tag));
+        Assert.StartsWith($"The model tag must be one line without NUL characters; got '{shown}'.", ex.Message);
+    }
+
     [Fact]
     public void InnerEmbedderReturningTooFewVectors_IsAnError()
     {

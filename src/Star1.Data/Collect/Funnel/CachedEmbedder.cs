@@ -55,7 +55,9 @@ public sealed class CachedEmbedder : ISentenceEmbedder
         _inner = inner;
         _folder = Path.GetFullPath(folder);
         ModelTag = modelTag ?? inner.GetType().FullName ?? inner.GetType().Name;
-        if (ModelTag.Contains('\n')) throw new ArgumentException("The model tag must be one line.", nameof(modelTag));
+        // The tag is hashed NUL-separated from the text: a NUL inside it would let two (tag, text) pairs collide.
+        if (ModelTag.Contains('\0') || ModelTag.Contains('\n'))
+            throw new ArgumentException($"The model tag must be one line without NUL characters; got '{ModelTag.Replace("\0", "\\0").Replace("\n", "\\n")}'.", nameof(modelTag));
         _tagPrefix = [.. Encoding.UTF8.GetBytes(ModelTag), 0];
         Directory.CreateDirectory(_folder);
         CheckOrWriteManifest();
