@@ -19,9 +19,22 @@ public static class CollectSources
             var other => throw new ParamsException($"{corpus.Origin}: collect.corpus is '{other}'; expected demo, paper or none"),
         };
         var extra = param("collect.extra_sources").Items.Select(item => Custom(item, repoRoot)).ToList();
-        var mirror = Path.GetFullPath(Path.Combine(repoRoot, param("collect.mirror").AsString()));
+        // Only the paper's sources live in the mirror: the demo corpus and user sources have their own paths,
+        // so collect.mirror is not read (and not in the fingerprint) unless corpus is paper.
+        var mirror = UsesMirror(corpus.AsString())
+            ? Path.GetFullPath(Path.Combine(repoRoot, param("collect.mirror").AsString()))
+            : repoRoot;
         return ([.. training, .. extra.Where(s => s.Role == SourceRole.Training)], [.. tests, .. extra.Where(s => s.Role == SourceRole.Test)], mirror);
     }
+
+    /// <summary>Whether a corpus reads the mirror (and may download into it).</summary>
+    public static bool UsesMirror(string corpus) => corpus == "paper";
+
+    /// <summary>The collect.* keys each corpus reads: the mirror, the download switch and the sample only for the paper's.</summary>
+    public static IEnumerable<string> KeysFor(EffectiveParams parameters) =>
+        UsesMirror(parameters.Get("collect.corpus").AsString())
+            ? ["collect.mirror", "collect.wildjailbreak_eval_sample", "collect.wildjailbreak_eval_seed"]
+            : [];
 
     /// <summary>The WildJailbreak eval sample (seed 42, 250 rows in the paper) as params.yaml sets it.</summary>
     private static IReadOnlyList<SourceSpec> WithSample(IReadOnlyList<SourceSpec> tests, Func<string, ParamNode> param)
@@ -57,6 +70,34 @@ public static class CollectSources
             TestEmbeddingThreshold = Threshold("collect.test_embedding_threshold"),
             ExamplesPerStep = Count("collect.examples_per_step", 0),
         };
+    }
+
+    /// <summary>
+    /// Stops when a collect.extra_sources file is not on disk, naming the params line and the path as written
+    /// there. A user's file has no URL, so the generic "run with collect.download=true" advice would be wrong:
+    /// the fix is the path in params.yaml or the file itself. All such entries are listed at once.
+    /// </summary>
+    public static void ThrowIfExtraSourceFilesMissing(Func<string, ParamNode> param, string repoRoot)
+    {
+        if (MissingExtraSourceFiles(param, repoRoot) is { } message) throw new ParamsException(message);
+    }
+
+    /// <summary>The message <see cref="ThrowIfExtraSourceFilesMissing"/> throws, or null when every file is there.</summary>
+    public static string? MissingExtraSourceFiles(Func<string, ParamNode> param, string repoRoot)
+    {
+        var problems = new List<string>();
+        foreach (var item in param("collect.extra_sources").Items)
+        {
+            // Malformed entries are reported by Resolve, with their own messages.
+            if (item.Kind != ParamKind.Map || !item.Children.TryGetValue("path", out var path) || path.Kind == ParamKind.Null) continue;
+            var declared = path.AsString();
+            var full = Path.GetFullPath(Path.Combine(repoRoot, declared));
+            if (File.Exists(full)) continue;
+            var name = item.Children.TryGetValue("name", out var n) && n.IsScalar ? n.AsString() : "?";
+            problems.Add($"{path.Origin}: collect.extra_sources entry '{name}' has path '{declared}', which does not exist (looked for {full})");
+        }
+        return problems.Count == 0 ? null : string.Join("\n", problems)
+            + "\nThese are your own sources, which nothing can download: correct the path in params.yaml (relative to the repository root) or put the file there.";
     }
 
     /// <summary>One entry of collect.extra_sources: {name, path, format, question, category, filter, ngram, role}.</summary>

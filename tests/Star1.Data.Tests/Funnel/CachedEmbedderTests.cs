@@ -83,18 +83,104 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void CacheOfAnotherModel_IsRefusedWithAClearError()
+    public void AnotherTag_IsNeverServed_AndDoesNotRefuseOrWipeTheFolder()
     {
-        new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "model-a");
-        var ex = Assert.Throws<InvalidOperationException>(() => new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "model-b"));
-        Assert.Contains("different model", ex.Message);
+        var a = new CountingEmbedder();
+        new CachedEmbedder(a, _dir, modelTag: "model-a code-1").Embed(["alpha"]);
+        Assert.Equal(1, a.TextsEmbedded);
+
+        // Edited code (a new tag): the stored vector is not served, the folder is not refused.
+        var b = new CountingEmbedder();
+        var underB = new CachedEmbedder(b, _dir, modelTag: "model-a code-2");
+        underB.Embed(["alpha"]);
+        Assert.Equal((1, 0, 1), (b.TextsEmbedded, underB.Hits, underB.Misses));
+
+        // The first tag's vector is still there for a checkout still on that code.
+        var again = new CountingEmbedder();
+        var underA = new CachedEmbedder(again, _dir, modelTag: "model-a code-1");
+        underA.Embed(["alpha"]);
+        Assert.Equal((0, 1), (again.TextsEmbedded, underA.Hits));
+        Assert.NotEqual(underA.UsedKeys, underB.UsedKeys);
+    }
+
+    [Fact]
+    public void AFolderOfTheFormerFormat_IsTakenOver_AndAnUnknownFormatIsRefusedNamingTheManifest()
+    {
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, "manifest.txt"), "star1-embedding-cache v1\nall-MiniLM-L6-v2\n");
+        var inner = new CountingEmbedder();
+        new CachedEmbedder(inner, _dir, modelTag: "m").Embed(["alpha"]);
+        Assert.Equal(1, inner.TextsEmbedded);
+        Assert.StartsWith("star1-embedding-cache v2", File.ReadAllText(Path.Combine(_dir, "manifest.txt")));
+
+        File.WriteAllText(Path.Combine(_dir, "manifest.txt"), "star1-embedding-cache v9\n");
+        var ex = Assert.Throws<InvalidOperationException>(() => new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "m"));
+        Assert.Contains("manifest.txt says 'star1-embedding-cache v9'", ex.Message);
+        Assert.Contains(_dir, ex.Message);
+    }
+
+    [Fact]
+    public void UsedKeys_AreTheKeysOfEveryTextEmbeddedOrServed()
+    {
+        new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "m").Embed(["alpha", "beta"]);
+        var cache = new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "m");
+        cache.Embed(["beta", "gamma", "gamma"]);
+        Assert.Equal(2, cache.UsedKeys.Count);
+        Assert.All(cache.UsedKeys, k => Assert.Matches("^[0-9a-f]{64}$", k));
+
+        var all = new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "m");
+        all.Embed(["alpha", "beta", "gamma"]);
+        Assert.Superset(cache.UsedKeys.ToHashSet(), all.UsedKeys.ToHashSet());
+        Assert.Equal(3, all.UsedKeys.Count);
+    }
+
+    [Fact]
+    public void Compact_KeepsOnlyTheUsedRecords_AndADryRunTouchesNothing()
+    {
+        string[] texts = Enumerable.Range(0, 300).Select(i => $"question number {i}").ToArray();
+        new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "m").Embed(texts);
+        var run = new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: "m");
+        run.Embed(texts[..100]);
+        Assert.Equal(100, run.Hits);
+
+        var before = Directory.GetFiles(_dir).ToDictionary(f => f, File.ReadAllBytes);
+        long total = before.Where(kv => kv.Key.EndsWith(".bin", StringComparison.Ordinal)).Sum(kv => (long)kv.Value.Length);
+        long perRecord = total / 300;
+
+        var dry = CachedEmbedder.Compact(_dir, run.UsedKeys, dryRun: true);
+        Assert.Equal((200, 200 * perRecord), dry);
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(_dir).Order());
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
+
+        Assert.Equal(dry, CachedEmbedder.Compact(_dir, run.UsedKeys, dryRun: false));
+        Assert.Equal(100 * perRecord, Directory.GetFiles(_dir, "*.bin").Sum(f => new FileInfo(f).Length));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+
+        var inner = new CountingEmbedder();
+        var after = new CachedEmbedder(inner, _dir, modelTag: "m");
+        Assert.Equal(texts[..100].Select(CountingEmbedder.VectorFor), after.Embed(texts[..100]));
+        Assert.Equal(0, inner.TextsEmbedded);
+        after.Embed(texts[100..]);
+        Assert.Equal(200, inner.TextsEmbedded);
+        Assert.Equal((0, 0L), CachedEmbedder.Compact(_dir, after.UsedKeys, dryRun: false));
+    }
+
+    [Theory]
+    [InlineData("model\0a", "model\\0a")]
+    [InlineData("model\nb", "model\\nb")]
+    public void ATagThatCouldMakeKeysCollide_IsRefused(string tag, string shown)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CachedEmbedder(new CountingEmbedder(), _dir, modelTag: tag));
+        Assert.StartsWith($"The model tag must be one line without NUL characters; got '{shown}'.", ex.Message);
     }
 
     [Fact]
     public void InnerEmbedderReturningTooFewVectors_IsAnError()
     {
         var cache = new CachedEmbedder(new BrokenEmbedder(), _dir);
-        Assert.Throws<InvalidOperationException>(() => cache.Embed(["a", "b"]));
+        var ex = Assert.Throws<InvalidOperationException>(() => cache.Embed(["a", "b"]));
+        Assert.Equal("The inner embedder returned 1 vectors for 2 texts.", ex.Message);
+        Assert.Empty(Directory.GetFiles(_dir, "*.bin"));
     }
 
     /// <summary>Returns a vector derived from the text and counts how many texts it was asked for.</summary>

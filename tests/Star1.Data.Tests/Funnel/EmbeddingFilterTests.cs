@@ -89,8 +89,9 @@ public sealed class EmbeddingFilterTests
         Assert.Equal(0.6f, v[0][0], 6);
         Assert.Equal(0.8f, v[0][1], 6);
         Assert.Equal(0, UnitVectors.Dot(v[0], v[1])); // zero vectors stay zero and match nothing
-        Assert.Throws<ArgumentException>(() => v.Add([float.NaN, 1f]));
-        Assert.Throws<ArgumentException>(() => v.Add([1f, 2f, 3f]));
+        Assert.StartsWith("The embedding contains NaN or infinity.", Assert.Throws<ArgumentException>(() => v.Add([float.NaN, 1f])).Message);
+        Assert.StartsWith("Expected a 2-d embedding, got 3-d.", Assert.Throws<ArgumentException>(() => v.Add([1f, 2f, 3f])).Message);
+        Assert.Equal(2, v.Count); // a refused vector is not added
     }
 
     [Fact]

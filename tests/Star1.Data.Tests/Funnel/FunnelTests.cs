@@ -146,7 +146,9 @@ public sealed class FunnelTests
         Assert.Equal(s.ToJson(), back.ToJson());
         Assert.Equal(s.Steps.Select(x => (x.Step, x.Input, x.Kept, x.Dropped)), back.Steps.Select(x => (x.Step, x.Input, x.Kept, x.Dropped)));
         // Plain System.Text.Json with the same options also reads it (no custom converters needed).
-        Assert.NotNull(JsonSerializer.Deserialize<FunnelStats>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        FunnelStats plain = JsonSerializer.Deserialize<FunnelStats>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.Equal(s.Collected, plain.Collected);
+        Assert.Equal(s.Steps.Select(x => (x.Step, x.Kept)), plain.Steps.Select(x => (x.Step, x.Kept)));
 
         string table = s.ToTable();
         string[] lines = table.TrimEnd('\n').Split('\n');
@@ -200,8 +202,9 @@ public sealed class FunnelTests
 
         using var cts = new CancellationTokenSource();
         var cancelling = new SyncProgress(p => { if (p.Step == FunnelStep.SelfTfidf) cts.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() =>
+        var cancelled = Assert.ThrowsAny<OperationCanceledException>(() =>
             Collect.Funnel.Funnel.Run(sources, tests, new FunnelSettings(), new HashingEmbedder(64), cancelling, cts.Token));
+        Assert.Equal(cts.Token, cancelled.CancellationToken);
     }
 
     private sealed class SyncProgress(Action<FunnelProgress> onReport) : IProgress<FunnelProgress>

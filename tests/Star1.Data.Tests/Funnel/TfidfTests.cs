@@ -170,8 +170,12 @@ public sealed class TfidfTests
     [Fact]
     public void CosineIndex_RejectsThresholdsTheBoundCannotHonour()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineIndex(0, [0]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CosineIndex(1.5, [0]));
+        foreach (double bad in new[] { 0, 1.5 })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CosineIndex(bad, [0]));
+            Assert.Equal(("threshold", (object)bad), (e.ParamName, e.ActualValue));
+            Assert.StartsWith("The cosine threshold must be in (0, 1].", e.Message);
+        }
     }
 
     private static int Id(TermDictionary terms, string term) =>

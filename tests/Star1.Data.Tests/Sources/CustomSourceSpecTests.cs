@@ -81,8 +81,62 @@ public class CustomSourceSpecTests
     }
 
     [Theory]
+    [InlineData("json", "[\"first question\", \"second question\"]")]
+    [InlineData("jsonl", "\"first question\"\n\n\"second question\"\n")]
+    public void A_list_of_strings_needs_no_question_key(string format, string content)
+    {
+        using var m = new TempMirror();
+        m.Write($"list.{format}", content);
+        var spec = new CustomSourceSpec("HarmfulQLike", $"list.{format}", format).ToSourceSpec(m.Root);
+        var loaded = SourceLoader.LoadTraining(spec, m.Root);
+        Assert.Equal([("first question", (string?)null), ("second question", null)], loaded.Questions.Select(q => (q.Text, q.Category)));
+    }
+
+    [Fact]
+    public void Without_a_question_key_an_object_item_is_an_error_naming_its_place()
+    {
+        using var m = new TempMirror();
+        var path = m.Write("mixed.json", "[\"fine\",\n {\"q\": \"an object\"}]");
+        var spec = new CustomSourceSpec("Mixed", "mixed.json", "json").ToSourceSpec(m.Root);
+        var e = Assert.Throws<SourceDataException>(() => SourceLoader.LoadTraining(spec, m.Root));
+        Assert.Equal($"Mixed: {path} element 1 (line 2): expected a string (no question key is declared, so each item must be the question itself), found a object", e.Message);
+    }
+
+    [Theory]
+    [InlineData("json", "[{\"data\": {\"prompt\": \"nested one\", \"meta\": {\"topic\": \"t1\", \"split\": \"test\"}}},\n {\"data\": {\"prompt\": \"nested two\", \"meta\": {\"topic\": \"t2\", \"split\": \"dev\"}}}]")]
+    [InlineData("jsonl", "{\"data\": {\"prompt\": \"nested one\", \"meta\": {\"topic\": \"t1\", \"split\": \"test\"}}}\n{\"data\": {\"prompt\": \"nested two\", \"meta\": {\"topic\": \"t2\", \"split\": \"dev\"}}}\n")]
+    public void Question_category_and_filter_may_be_dotted_paths_into_nested_objects(string format, string content)
+    {
+        using var m = new TempMirror();
+        m.Write($"nested.{format}", content);
+        var spec = new CustomSourceSpec("Nested", $"nested.{format}", format, "data.prompt", "data.meta.topic", "data.meta.split != dev").ToSourceSpec(m.Root);
+        var loaded = SourceLoader.LoadTraining(spec, m.Root);
+        Assert.Equal([("nested one", (string?)"t1")], loaded.Questions.Select(q => (q.Text, q.Category)));
+    }
+
+    [Fact]
+    public void A_literal_dotted_key_wins_over_the_path_and_a_broken_path_names_what_exists()
+    {
+        using var m = new TempMirror();
+        var path = m.Write("dots.jsonl", "{\"data.prompt\": \"literal\", \"data\": {\"prompt\": \"nested\"}}\n{\"data\": {\"text\": \"x\", \"id\": 3}}\n");
+        var spec = new CustomSourceSpec("Dots", "dots.jsonl", "jsonl", "data.prompt").ToSourceSpec(m.Root);
+        var e = Assert.Throws<SourceDataException>(() => SourceLoader.LoadTraining(spec, m.Root));
+        Assert.Equal($"Dots: {path} line 2: key 'data.prompt' not found: 'data' has keys: text, id", e.Message);
+
+        m.Write("dots.jsonl", "{\"data.prompt\": \"literal\", \"data\": {\"prompt\": \"nested\"}}\n{\"data\": \"flat\"}\n");
+        var e2 = Assert.Throws<SourceDataException>(() => SourceLoader.LoadTraining(spec, m.Root));
+        Assert.EndsWith("line 2: key 'data.prompt' not found: 'data' holds a JSON string, not an object", e2.Message);
+
+        m.Write("dots.jsonl", "{\"data.prompt\": \"literal\", \"data\": {\"prompt\": \"nested\"}}\n");
+        Assert.Equal(["literal"], SourceLoader.LoadTraining(spec, m.Root).Questions.Select(q => q.Text));
+    }
+
+    [Theory]
     [InlineData("xml", "q", null, "training", "format 'xml' is not one of")]
     [InlineData("csv", null, null, "training", "question column is required")]
+    [InlineData("tsv", null, null, "training", "question column is required")]
+    [InlineData("parquet", null, null, "training", "question column is required")]
+    [InlineData("json", null, "kind == x", "training", "read as a list of strings, which has no keys to filter")]
     [InlineData("csv", "q", "q = x", "training", "filter 'q = x' is not of the form")]
     [InlineData("csv", "q", null, "validation", "role 'validation' is neither training nor test")]
     public void Invalid_declarations_name_the_source_and_the_field(string format, string? question, string? filter, string role, string expected)

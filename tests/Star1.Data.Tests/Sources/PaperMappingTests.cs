@@ -240,12 +240,16 @@ public class PaperMappingTests
             if (harmful % 10 == 0) tsv.Append($"benign {benign++}\t0\tadversarial_benign\n");
         }
         while (benign < 210) tsv.Append($"benign {benign++}\t0\tadversarial_benign\n");
-        Assert.Equal(2000, harmful);
         m.Write("wildjailbreak/eval/eval.tsv", tsv.ToString());
 
         var result = SourceLoader.Load(Test("WildJailbreak"), m.Root);
         var picked = result.Questions.Select(q => int.Parse(q.Text["harmful ".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        // What the loader read: every row, the 2,000 that pass the filter, and the 250 drawn from them.
+        Assert.Equal(2210, result.Counts.Rows);
         Assert.Equal(250, picked.Count);
+        Assert.Equal(250, picked.Distinct().Count());
+        Assert.All(picked, k => Assert.InRange(k, 0, 1999));
+        Assert.All(result.Questions, q => Assert.StartsWith("harmful ", q.Text));
         Assert.Equal([1631, 285, 1268, 747, 390, 166, 656, 260, 1863, 1115, 239, 1426], picked.Take(12));
         Assert.Equal(251_887, picked.Sum());
         Assert.Equal(210, result.Counts.FilteredOut);
@@ -259,16 +263,16 @@ public class PaperMappingTests
         using var m = new TempMirror();
         m.Write("wildjailbreak/eval/eval.tsv", "adversarial\tlabel\tdata_type\nx\t1\tadversarial_harmful\n");
         var e = Assert.Throws<SourceDataException>(() => SourceLoader.LoadTest(Test("WildJailbreak"), m.Root));
-        Assert.Contains("WildJailbreak", e.Message);
-        Assert.Contains("needs 250 rows", e.Message);
-        Assert.Contains("there are 1", e.Message);
+        Assert.Equal("WildJailbreak: eval/eval.tsv: the seeded sample needs 250 rows after the filters (data_type == adversarial_harmful) but there are 1", e.Message);
     }
 
     [Fact]
     public void Loading_a_test_set_as_training_is_refused()
     {
         using var m = new TempMirror();
-        Assert.Throws<ArgumentException>(() => SourceLoader.LoadTraining(Test("XSTest"), m.Root));
-        Assert.Throws<ArgumentException>(() => SourceLoader.LoadTest(Training("GPTFuzz"), m.Root));
+        Assert.Equal("XSTest is a test set; load it with LoadTest (Parameter 'spec')",
+            Assert.Throws<ArgumentException>(() => SourceLoader.LoadTraining(Test("XSTest"), m.Root)).Message);
+        Assert.Equal("GPTFuzz is a training source; load it with LoadTraining (Parameter 'spec')",
+            Assert.Throws<ArgumentException>(() => SourceLoader.LoadTest(Training("GPTFuzz"), m.Root)).Message);
     }
 }

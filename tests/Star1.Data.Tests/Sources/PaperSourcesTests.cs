@@ -35,13 +35,13 @@ public class PaperSourcesTests
         foreach (var spec in PaperSources.All)
         foreach (var file in spec.Files)
         {
-            Assert.NotNull(file.Url);
+            var url = file.Url ?? "";
             Assert.True(
-                file.Url!.StartsWith("https://raw.githubusercontent.com/", StringComparison.Ordinal)
-                || file.Url.StartsWith("https://huggingface.co/datasets/", StringComparison.Ordinal), file.Url);
+                url.StartsWith("https://raw.githubusercontent.com/", StringComparison.Ordinal)
+                || url.StartsWith("https://huggingface.co/datasets/", StringComparison.Ordinal), $"{spec.Name}: {file.Path}: url '{file.Url}'");
             Assert.False(Path.IsPathRooted(file.Path), $"{spec.Name}: {file.Path}");
             // Mirror paths keep the upstream file name.
-            Assert.EndsWith("/" + Path.GetFileName(file.Path), file.Url);
+            Assert.EndsWith("/" + Path.GetFileName(file.Path), url);
         }
     }
 

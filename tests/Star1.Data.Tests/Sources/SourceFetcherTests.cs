@@ -116,7 +116,10 @@ public sealed class SourceFetcherTests : IDisposable
         var e = await Assert.ThrowsAsync<SourceDownloadException>(() => fetcher.EnsureAsync([spec]));
         Assert.Contains("gave up after 2 tries", e.Message);
         Assert.False(File.Exists(_mirror.PathOf("Flaky/flaky.csv")));
-        Assert.True(new FileInfo(_mirror.PathOf("Flaky/flaky.csv.part")).Length > 0);
+        long kept = new FileInfo(_mirror.PathOf("Flaky/flaky.csv.part")).Length;
+        Assert.True(kept > 0);
+        // The message points at the partial file only because there is one.
+        Assert.Contains($"the {kept} bytes that arrived are kept in {_mirror.PathOf("Flaky/flaky.csv.part")}", e.Message);
     }
 
     [Fact]
@@ -294,24 +297,77 @@ public sealed class SourceFetcherTests : IDisposable
         Assert.DoesNotContain(_mirror.PathOf("HExPHI/category_1.csv") + " ", e.Message);
     }
 
-    [Fact]
-    public async Task An_unreachable_host_is_retried_then_reported_per_file()
+    /// <summary>A port on 127.0.0.1 with nothing listening: connecting is refused at once.</summary>
+    private static int ClosedPort()
     {
-        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        int port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>39 files (the paper's count) on one dead base URL, fetched with the default retries and delay.</summary>
+    private async Task<(SourceHostUnreachableException Error, TimeSpan Elapsed)> FetchFromDeadHost(string deadBase)
+    {
+        var specs = Enumerable.Range(0, 39)
+            .Select(i => Spec($"Src{i}", $"f{i}.csv", Upstream.GitHubFile("o/r", "main", $"f{i}.csv")))
+            .ToList();
+        // Default MaxAttempts and RetryDelay on purpose: they are what made an offline run take minutes.
         using var fetcher = new SourceFetcher(_mirror.Root, new FetchOptions
         {
             Online = true,
-            GitHubRawBase = $"http://127.0.0.1:{port}/",
-            RetryDelay = TimeSpan.Zero,
-            MaxAttempts = 2,
+            GitHubRawBase = deadBase,
+            Log = line => { lock (_log) _log.Add(line); },
         });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<SourceHostUnreachableException>(() => fetcher.EnsureAsync(specs));
+        return (e, clock.Elapsed);
+    }
+
+    [Fact]
+    public async Task With_no_name_resolution_the_fetch_stops_at_the_first_file_within_seconds()
+    {
+        var (e, elapsed) = await FetchFromDeadHost("http://star1-no-such-host.invalid/");
+
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"an offline fetch took {elapsed.TotalSeconds:F1} s");
+        Assert.Equal("http://star1-no-such-host.invalid/o/r/main/f0.csv", e.Url);
+        Assert.StartsWith("the network or the host star1-no-such-host.invalid is unreachable: the host name could not be resolved", e.Message);
+        Assert.Contains("while downloading http://star1-no-such-host.invalid/o/r/main/f0.csv for Src0", e.Message);
+        Assert.Contains("Nothing else was tried (38 more file(s)", e.Message);
+        Assert.DoesNotContain(".part", e.Message);
+        // Only the first file was attempted, once.
+        Assert.Single(_log, l => l.Contains("downloading", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log, l => l.Contains("retrying", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFiles(_mirror.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_refused_connection_stops_the_fetch_at_once_naming_the_url()
+    {
+        int port = ClosedPort();
+        var (e, elapsed) = await FetchFromDeadHost($"http://127.0.0.1:{port}/");
+
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"a refused fetch took {elapsed.TotalSeconds:F1} s");
+        Assert.Equal($"http://127.0.0.1:{port}/o/r/main/f0.csv", e.Url);
+        Assert.StartsWith($"the network or the host 127.0.0.1:{port} is unreachable: the connection was refused", e.Message);
+        Assert.Contains("Nothing else was tried (38 more file(s)", e.Message);
+        Assert.DoesNotContain(".part", e.Message);
+        Assert.Single(_log, l => l.Contains("downloading", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_and_the_give_up_message_names_no_part_file_when_nothing_arrived()
+    {
+        _server.Status("/gh/o/r/main/busy.csv", 503);
+        using var fetcher = Fetcher(maxAttempts: 3);
         var e = await Assert.ThrowsAsync<SourceDownloadException>(() =>
-            fetcher.EnsureAsync([Spec("Down", "d.csv", Upstream.GitHubFile("o/r", "main", "d.csv"))]));
-        Assert.Contains("Down: ", e.Message);
-        Assert.Contains("gave up after 2 tries (could not connect", e.Message);
+            fetcher.EnsureAsync([Spec("Busy", "busy.csv", Upstream.GitHubFile("o/r", "main", "busy.csv"))]));
+        Assert.Equal(3, _server.RequestsFor("/gh/o/r/main/busy.csv").Count);
+        Assert.Contains("gave up after 3 tries (the server answered 503", e.Message);
+        Assert.Contains("nothing arrived", e.Message);
+        Assert.DoesNotContain(".part", e.Message);
+        Assert.False(File.Exists(_mirror.PathOf("Busy/busy.csv.part")));
     }
 
     [Fact]

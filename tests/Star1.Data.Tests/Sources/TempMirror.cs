@@ -16,6 +16,15 @@ internal sealed class TempMirror : IDisposable
         return path;
     }
 
+    /// <summary>Writes raw bytes (for files that are deliberately not valid UTF-8).</summary>
+    public string WriteBytes(string relativePath, byte[] content)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
     public string PathOf(string relativePath) => Path.Combine(Root, relativePath);
 
     public void Dispose()

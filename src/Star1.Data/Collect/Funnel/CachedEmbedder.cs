@@ -5,28 +5,35 @@ using System.Text;
 namespace Star1.Data.Collect.Funnel;
 
 /// <summary>
-/// Wraps another embedder and remembers its vectors on disk, keyed by the SHA-256 of the text's UTF-8 bytes,
-/// so a rerun of the funnel embeds only texts it has not seen.
+/// Wraps another embedder and remembers its vectors on disk, keyed by the SHA-256 of the model tag and the
+/// text, so a rerun of the funnel embeds only texts it has not seen with this model and code.
 /// </summary>
 /// <remarks>
-/// <para>Layout: the folder holds <c>manifest.txt</c> (format version and a model tag; a cache made by another
-/// model is refused, not silently mixed) and up to 16 shard files <c>x.bin</c>, one per first hex digit of the key
-/// (few enough that a batch costs at most 16 appends and flushes, many enough that a lookup loads 1/16 of the cache).
-/// Shards are append-only sequences of self-checking records:
+/// <para>Layout: the folder holds <c>manifest.txt</c> (the record format) and up to 16 shard files <c>x.bin</c>,
+/// one per first hex digit of the key (few enough that a batch costs at most 16 appends and flushes, many enough
+/// that a lookup loads 1/16 of the cache). Shards are append-only sequences of self-checking records:
 /// magic "EMB1", 32-byte key, int32 dimension, dimension x float32, uint64 FNV-1a checksum of everything
 /// before it (all little-endian).</para>
+/// <para>The model tag (callers include a hash of the embedding code in it) is part of every key rather
+/// than a property of the folder: a vector made under another tag is never served, yet a folder used by
+/// another tag is neither refused nor wiped, so two checkouts with different code sharing a cache lose
+/// nothing of each other's. Records no run uses any more are removed by <see cref="Compact"/>.</para>
 /// <para>Crash safety: a record is appended with one write and flushed to disk before it is used. If the
 /// process dies mid-write, only the tail of one shard can be incomplete; when that shard is next opened the
 /// reader stops at the first record that is short or fails its checksum and truncates the file there, so a
-/// partial record is never trusted and later appends start on a clean boundary. The manifest is written to a
-/// temporary file and renamed into place. One process at a time: appends take an exclusive file lock, so a
+/// partial record is never trusted and later appends start on a clean boundary. The manifest and compacted
+/// shards are written to a temporary file (<c>.&lt;name&gt;.&lt;32 hex&gt;.tmp</c>, the pattern the engine's
+/// clean-up removes) and renamed into place. One process at a time: appends take an exclusive file lock, so a
 /// second writer fails with an IOException rather than interleaving records.</para>
 /// </remarks>
 public sealed class CachedEmbedder : ISentenceEmbedder
 {
     private const uint Magic = 0x31424D45; // "EMB1" little-endian
     private const int HeaderSize = 4 + 32 + 4;
-    private const string FormatLine = "star1-embedding-cache v1";
+    private const string FormatLine = "star1-embedding-cache v2 (keys: SHA-256 of model tag, NUL, text)";
+    // v1 keyed by the text alone under one tag per folder; its records are valid but can never match a v2 key,
+    // so a v1 folder is taken over (its records stay unreachable until Compact drops them).
+    private const string FormerFormatLine = "star1-embedding-cache v1";
 
     private readonly ISentenceEmbedder _inner;
     private readonly string _folder;
@@ -34,11 +41,13 @@ public sealed class CachedEmbedder : ISentenceEmbedder
     private const int ShardCount = 16;
     private readonly bool[] _shardLoaded = new bool[ShardCount];
     private readonly Lock _gate = new();
+    private readonly byte[] _tagPrefix;
+    private readonly HashSet<Key> _used = new();
 
     /// <param name="inner">The embedder whose vectors are cached.</param>
     /// <param name="folder">Cache folder; created if missing.</param>
-    /// <param name="modelTag">Identifies the model; defaults to the inner embedder's type name. A folder made
-    /// with a different tag is refused.</param>
+    /// <param name="modelTag">Identifies the model and the code around it; defaults to the inner embedder's type
+    /// name. Part of every key: vectors stored under another tag are never served.</param>
     public CachedEmbedder(ISentenceEmbedder inner, string folder, string? modelTag = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -46,7 +55,10 @@ public sealed class CachedEmbedder : ISentenceEmbedder
         _inner = inner;
         _folder = Path.GetFullPath(folder);
         ModelTag = modelTag ?? inner.GetType().FullName ?? inner.GetType().Name;
-        if (ModelTag.Contains('\n')) throw new ArgumentException("The model tag must be one line.", nameof(modelTag));
+        // The tag is hashed NUL-separated from the text: a NUL inside it would let two (tag, text) pairs collide.
+        if (ModelTag.Contains('\0') || ModelTag.Contains('\n'))
+            throw new ArgumentException($"The model tag must be one line without NUL characters; got '{ModelTag.Replace("\0", "\\0").Replace("\n", "\\n")}'.", nameof(modelTag));
+        _tagPrefix = [.. Encoding.UTF8.GetBytes(ModelTag), 0];
         Directory.CreateDirectory(_folder);
         CheckOrWriteManifest();
     }
@@ -58,6 +70,16 @@ public sealed class CachedEmbedder : ISentenceEmbedder
 
     /// <summary>Texts sent to the inner embedder since construction.</summary>
     public int Misses { get; private set; }
+
+    /// <summary>The keys (lower-case hex) of every text embedded or served by this instance: what a garbage
+    /// collection after this run keeps (see <see cref="Compact"/>).</summary>
+    public IReadOnlySet<string> UsedKeys
+    {
+        get
+        {
+            lock (_gate) return _used.Select(k => k.Hex).ToHashSet(StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>Incomplete or corrupt records dropped while reading shards (normally only after a crash).</summary>
     public int DiscardedRecords { get; private set; }
@@ -75,8 +97,9 @@ public sealed class CachedEmbedder : ISentenceEmbedder
             for (int i = 0; i < texts.Count; i++)
             {
                 string text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-                Key key = Key.Of(text);
+                Key key = Key.Of(_tagPrefix, text);
                 keys[i] = key;
+                _used.Add(key);
                 EnsureShardLoaded(key.Shard);
                 if (_vectors.TryGetValue(key, out float[]? v)) { result[i] = v; Hits++; }
                 else if (pending.Add(key)) { missing.Add(text); missingKeys.Add(key); }
@@ -97,20 +120,70 @@ public sealed class CachedEmbedder : ISentenceEmbedder
     private void CheckOrWriteManifest()
     {
         string path = Path.Combine(_folder, "manifest.txt");
-        string expected = FormatLine + "\n" + ModelTag + "\n";
+        string expected = FormatLine + "\n";
         if (File.Exists(path))
         {
             string actual = File.ReadAllText(path).Replace("\r\n", "\n");
-            if (actual != expected)
+            if (actual == expected) return;
+            if (!actual.StartsWith(FormerFormatLine + "\n", StringComparison.Ordinal))
                 throw new InvalidOperationException(
-                    $"The embedding cache at {_folder} was made for a different model or format " +
-                    $"(manifest says '{actual.Trim().Replace('\n', ' ')}', expected '{expected.Trim().Replace('\n', ' ')}'). " +
-                    "Use another folder or delete this one.");
-            return;
+                    $"The embedding cache at {_folder} has a format this code does not know " +
+                    $"(manifest.txt says '{actual.Trim().Replace('\n', ' ')}', expected '{FormatLine}'). " +
+                    "It was probably written by a newer STAR1; use another folder or delete this one.");
         }
-        string tmp = path + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllText(tmp, expected);
-        File.Move(tmp, path, overwrite: true);
+        WriteAtomically(path, Encoding.UTF8.GetBytes(expected));
+    }
+
+    /// <summary>Temp file in the engine's leftover pattern, flushed, then renamed over <paramref name="path"/>.</summary>
+    private static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    {
+        string tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                fs.Write(bytes);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>
+    /// Rewrites every shard of <paramref name="folder"/> keeping only the records whose key (lower-case hex,
+    /// as <see cref="UsedKeys"/> gives them) is in <paramref name="keepKeys"/>, and dropping torn tails. Each
+    /// shard is replaced atomically (temporary file, then rename), so a kill leaves the old or the new shard.
+    /// With <paramref name="dryRun"/> nothing is written. Returns the records (and bytes) removed or that would be.
+    /// </summary>
+    public static (int Records, long Bytes) Compact(string folder, IReadOnlySet<string> keepKeys, bool dryRun)
+    {
+        ArgumentNullException.ThrowIfNull(keepKeys);
+        if (!Directory.Exists(folder)) return (0, 0);
+        int records = 0;
+        long bytes = 0;
+        for (int shard = 0; shard < ShardCount; shard++)
+        {
+            string path = Path.Combine(folder, shard.ToString("x1") + ".bin");
+            if (!File.Exists(path)) continue;
+            byte[] data = File.ReadAllBytes(path);
+            using var kept = new MemoryStream();
+            int removed = 0;
+            long good = Scan(data, (key, offset, size) =>
+            {
+                if (keepKeys.Contains(key.Hex)) kept.Write(data, offset, size);
+                else removed++;
+            });
+            long dropped = data.Length - kept.Length;
+            if (dropped == 0) continue;
+            records += removed;
+            bytes += dropped;
+            if (!dryRun) WriteAtomically(path, kept.GetBuffer().AsSpan(0, (int)kept.Length));
+        }
+        return (records, bytes);
     }
 
     private string ShardPath(int shard) => Path.Combine(_folder, shard.ToString("x1") + ".bin");
@@ -136,7 +209,18 @@ public sealed class CachedEmbedder : ISentenceEmbedder
     }
 
     /// <summary>Loads every valid record; returns the offset just after the last valid one.</summary>
-    private long ReadRecords(byte[] data)
+    private long ReadRecords(byte[] data) => Scan(data, (key, offset, _) =>
+    {
+        ReadOnlySpan<byte> record = data.AsSpan(offset);
+        int dim = BinaryPrimitives.ReadInt32LittleEndian(record[36..]);
+        var v = new float[dim];
+        for (int i = 0; i < dim; i++) v[i] = BinaryPrimitives.ReadSingleLittleEndian(record[(HeaderSize + 4 * i)..]);
+        _vectors[key] = v;
+    });
+
+    /// <summary>Calls <paramref name="onRecord"/> (key, offset, size) for each valid record in order; returns the
+    /// offset just after the last valid one (a short or corrupt record ends the scan).</summary>
+    private static long Scan(byte[] data, Action<Key, int, int> onRecord)
     {
         int pos = 0;
         while (data.Length - pos >= HeaderSize)
@@ -150,10 +234,7 @@ public sealed class CachedEmbedder : ISentenceEmbedder
             int body = HeaderSize + 4 * dim;
             ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(rest[body..]);
             if (Fnv1a64.Hash(rest[..body]) != stored) break;
-            var key = Key.FromBytes(rest.Slice(4, 32));
-            var v = new float[dim];
-            for (int i = 0; i < dim; i++) v[i] = BinaryPrimitives.ReadSingleLittleEndian(rest[(HeaderSize + 4 * i)..]);
-            _vectors[key] = v;
+            onRecord(Key.FromBytes(rest.Slice(4, 32)), pos, (int)size);
             pos += (int)size;
         }
         return pos;
@@ -202,11 +283,25 @@ public sealed class CachedEmbedder : ISentenceEmbedder
     {
         public int Shard => (int)(A & 0xFF) >> 4; // the digest's first hex digit (the words are read little-endian)
 
-        public static Key Of(string text)
+        /// <summary>SHA-256 over the tag's UTF-8 bytes, a NUL, then the text's UTF-8 bytes.</summary>
+        public static Key Of(byte[] tagPrefix, string text)
         {
+            byte[] bytes = new byte[tagPrefix.Length + Encoding.UTF8.GetByteCount(text)];
+            tagPrefix.CopyTo(bytes, 0);
+            Encoding.UTF8.GetBytes(text, bytes.AsSpan(tagPrefix.Length));
             Span<byte> digest = stackalloc byte[32];
-            SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
+            SHA256.HashData(bytes, digest);
             return FromBytes(digest);
+        }
+
+        public string Hex
+        {
+            get
+            {
+                Span<byte> b = stackalloc byte[32];
+                WriteTo(b);
+                return Convert.ToHexStringLower(b);
+            }
         }
 
         public static Key FromBytes(ReadOnlySpan<byte> b) => new(

@@ -51,7 +51,12 @@ public sealed record FunnelStats(
     IReadOnlyList<SourceSummary> Sources,
     IReadOnlyList<StepStats> Steps)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: the file is for people and later stages, never HTML (see CollectOutputs).
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public StepStats this[FunnelStep step] =>
         Steps.FirstOrDefault(s => s.Step == step) ?? throw new KeyNotFoundException($"No stats for step {step}.");

@@ -7,8 +7,10 @@ namespace Star1.Data.Collect.Sources;
 /// <param name="Name">The source name that questions carry.</param>
 /// <param name="Path">The file; absolute, or relative to the base folder given to <see cref="ToSourceSpec"/>.</param>
 /// <param name="Format">One of csv, tsv, json, jsonl, txt, parquet (case-insensitive).</param>
-/// <param name="QuestionColumn">The column or key with the question; ignored for txt.</param>
-/// <param name="CategoryColumn">The column or key with a category, if any.</param>
+/// <param name="QuestionColumn">The column or key with the question; ignored for txt. For json/jsonl it may be
+/// a dotted path into nested objects (<c>data.prompt</c>), or omitted when the file is a list of strings
+/// (<c>["q1", "q2"]</c>, HarmfulQ's layout), each string being a question.</param>
+/// <param name="CategoryColumn">The column or key with a category, if any (a dotted path for json/jsonl).</param>
 /// <param name="Filter">"column == value" or "column != value"; see <see cref="RowFilter"/>.</param>
 /// <param name="SelfNgramN">Self n-gram size for a training source.</param>
 /// <param name="Role">"training" or "test" (case-insensitive).</param>
@@ -65,9 +67,13 @@ public sealed record CustomSourceSpec(
         }
 
         bool text = format == SourceFormat.Text;
-        if (!text && string.IsNullOrWhiteSpace(QuestionColumn)) throw Invalid($"a question column is required for {Format}");
+        bool json = format is SourceFormat.Json or SourceFormat.JsonLines;
+        bool listOfStrings = json && string.IsNullOrWhiteSpace(QuestionColumn);
+        if (!text && !json && string.IsNullOrWhiteSpace(QuestionColumn)) throw Invalid($"a question column is required for {Format}");
         if (text && (filter is not null || CategoryColumn is not null))
             throw Invalid("a txt source has no columns to filter or take a category from");
+        if (listOfStrings && (filter is not null || CategoryColumn is not null))
+            throw Invalid($"without a question key the {Format} file is read as a list of strings, which has no keys to filter or take a category from; name the question key");
 
         var path = System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(baseDir, Path);
         return new SourceSpec
@@ -79,7 +85,8 @@ public sealed record CustomSourceSpec(
             Files = [new SourceFile(System.IO.Path.GetFullPath(path))],
             Mapping = new RecordMapping
             {
-                Question = text ? null : QuestionColumn,
+                Question = text || listOfStrings ? null : QuestionColumn,
+                AcceptBareStrings = listOfStrings,
                 CategoryFields = CategoryColumn is null ? [] : [CategoryColumn],
                 Filters = filter is null ? [] : [filter],
             },

@@ -17,7 +17,9 @@ public enum TextCleanup
 /// </summary>
 public sealed record RecordMapping
 {
-    /// <summary>The column or key with the question; null for <see cref="SourceFormat.Text"/> (the line is the question).</summary>
+    /// <summary>The column or key with the question; null for <see cref="SourceFormat.Text"/> (the line is the
+    /// question) and for a JSON list of strings with <see cref="AcceptBareStrings"/> (each item is the question).
+    /// In JSON a dotted key that is not a key itself is a path into nested objects (<c>data.prompt</c>).</summary>
     public string? Question { get; init; }
 
     /// <summary>Columns or keys joined (with <see cref="CategorySeparator"/>) into the category; empty for none.</summary>

@@ -81,3 +81,31 @@ public sealed class SourceDownloadException : Exception
         Failures = failures;
     }
 }
+
+/// <summary>
+/// The network or a download host cannot be reached (the name does not resolve, the port refuses). The
+/// fetch stops at the first such failure instead of trying every other file against a dead network; the
+/// message names the URL, why, and what was not attempted. Never contains the HF token.
+/// </summary>
+public sealed class SourceHostUnreachableException : Exception
+{
+    /// <summary>The URL whose host could not be reached.</summary>
+    public string Url { get; }
+
+    public SourceHostUnreachableException(string source, string url, string reason, int notTried, IReadOnlyList<string> earlierFailures, Exception? inner)
+        : base(Compose(source, url, reason, notTried, earlierFailures), inner)
+    {
+        Url = url;
+    }
+
+    private static string Compose(string source, string url, string reason, int notTried, IReadOnlyList<string> earlier)
+    {
+        var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : url;
+        var text = new System.Text.StringBuilder(
+            $"the network or the host {host} is unreachable: {reason}, while downloading {url} for {source}. "
+            + $"Nothing else was tried ({notTried} more file(s) were still to download). "
+            + "Check the network connection (or the proxy settings), or put the files in the mirror by hand.");
+        if (earlier.Count > 0) text.Append("\nEarlier failures:\n- ").AppendJoin("\n- ", earlier);
+        return text.ToString();
+    }
+}

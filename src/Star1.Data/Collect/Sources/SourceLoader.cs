@@ -79,6 +79,9 @@ public static class SourceLoader
                 }
                 kept.Add((QuestionText(spec.Mapping, file, row), Category(spec.Mapping, file, row)));
             }
+            // An empty file is almost always a failed copy or a wrong path; whatever the format, say so
+            // rather than carry on with a source that silently contributes nothing.
+            if (rowInFile == 0) throw file.Fail("", NoRows(spec.Format, rows.Columns));
         }
 
         IReadOnlyList<(string? Text, string? Category)> chosen = kept;
@@ -126,11 +129,19 @@ public static class SourceLoader
         {
             if (columns.Contains(needed, StringComparer.Ordinal)) continue;
             if (columns.Count == 0)
-                throw file.Fail("", $"the file is empty; expected column '{needed}'");
+                throw file.Fail("", NoRows(spec.Format, columns));
             throw file.Fail(spec.Format == SourceFormat.Parquet ? "schema" : "line 1",
                 $"column '{needed}' not found; columns are: {string.Join(", ", columns)}");
         }
     }
+
+    /// <summary>The one wording for a file that gives no rows, so every format reports it alike.</summary>
+    private static string NoRows(SourceFormat format, IReadOnlyList<string>? columns) => format switch
+    {
+        SourceFormat.Csv or SourceFormat.Tsv when columns is { Count: > 0 } => "has no rows (only a header line)",
+        SourceFormat.Parquet => "has no rows",
+        _ => "has no rows (the file is empty or holds only blank lines)",
+    };
 
     private static bool PassesFilters(RecordMapping mapping, FileContext file, SourceRow row)
     {
@@ -148,6 +159,9 @@ public static class SourceLoader
                 return line.Line;
             case JsonRow { IsBareString: true } bare when mapping.AcceptBareStrings:
                 return bare.Element.GetString();
+            case JsonRow json when mapping.Question is null:
+                // A list of strings declared without a question key: anything else has no question to take.
+                throw file.Fail(row.Location, $"expected a string (no question key is declared, so each item must be the question itself), found a {json.KindName}");
             case JsonRow json when json.Element.ValueKind != System.Text.Json.JsonValueKind.Object:
                 throw file.Fail(row.Location, mapping.AcceptBareStrings
                     ? $"expected an object with key '{mapping.Question}' or a string, found a {json.KindName}"
@@ -191,9 +205,13 @@ public static class SourceLoader
             if (m.Question is not null || m.CategoryFields.Count > 0 || m.Filters.Count > 0)
                 throw new ArgumentException($"{spec.Name}: a plain-text source has no columns to map or filter", nameof(spec));
         }
-        else if (m.Question is null)
+        else if (m.Question is null && !(m.AcceptBareStrings && spec.Format is SourceFormat.Json or SourceFormat.JsonLines))
         {
             throw new ArgumentException($"{spec.Name}: the mapping names no question field", nameof(spec));
+        }
+        else if (m.Question is null && (m.CategoryFields.Count > 0 || m.Filters.Count > 0))
+        {
+            throw new ArgumentException($"{spec.Name}: a list of strings has no keys to filter or take a category from", nameof(spec));
         }
         if (m.ParallelLists.Count > 0 && spec.Format != SourceFormat.Json)
             throw new ArgumentException($"{spec.Name}: parallel lists are a JSON layout", nameof(spec));

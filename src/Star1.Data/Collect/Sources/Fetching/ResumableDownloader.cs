@@ -50,9 +50,14 @@ internal sealed class ResumableDownloader(HttpClient http, FetchOptions options)
             {
                 exchange = await SendAsync(url, have, ct);
             }
+            catch (Exception e) when (NetworkFailure.Unreachable(e) is { } reason)
+            {
+                // No name resolution or a refused port: retrying cannot help, and the caller stops everything.
+                throw new UnreachableHostException(url, reason, e);
+            }
             catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                // Unreachable host, reset connection, or no headers within the client's timeout: worth another try.
+                // A reset connection or no headers within the client's timeout: worth another try.
                 lastProblem = e is OperationCanceledException ? "no answer in time" : $"could not connect ({e.Message})";
                 options.Log?.Invoke($"{url}: {lastProblem}; retrying");
                 continue;
@@ -139,8 +144,11 @@ internal sealed class ResumableDownloader(HttpClient http, FetchOptions options)
             return Outcome.Downloaded;
         }
 
-        throw new DownloadFailedException(
-            $"{url}: gave up after {options.MaxAttempts} tries ({lastProblem}); what arrived is kept in {part} and the next run resumes it");
+        // Only point at the partial file when there is one: a transfer that never started leaves none.
+        var kept = File.Exists(part) && new FileInfo(part).Length > 0
+            ? $"; the {new FileInfo(part).Length} bytes that arrived are kept in {part} and the next run resumes from there"
+            : "; nothing arrived";
+        throw new DownloadFailedException($"{url}: gave up after {options.MaxAttempts} tries ({lastProblem}){kept}");
     }
 
     /// <summary>A response plus what the hub said on the way (HF answers LFS files with a redirect that

@@ -51,7 +51,9 @@ public sealed class SourceFetcher : IDisposable
     /// Gets every missing file of <paramref name="specs"/>. Offline, or when some missing file has no URL,
     /// nothing is downloaded and a <see cref="MissingSourceFilesException"/> lists them. Online, each file
     /// is downloaded (a shard series until the host has no next shard); failures are collected and thrown
-    /// together as a <see cref="SourceDownloadException"/> after the others are done.
+    /// together as a <see cref="SourceDownloadException"/> after the others are done. A host that cannot be
+    /// reached at all (no name resolution, connection refused) stops the fetch at once with a
+    /// <see cref="SourceHostUnreachableException"/>.
     /// </summary>
     public async Task EnsureAsync(IEnumerable<SourceSpec> specs, CancellationToken ct = default)
     {
@@ -68,22 +70,27 @@ public sealed class SourceFetcher : IDisposable
             throw new MissingSourceFilesException(undownloadable, "these have no download URL; nothing was downloaded");
 
         var failures = new List<string>();
-        foreach (var source in missing)
+        var work = missing
+            .SelectMany(source => source.Spec.Files
+                .Select(file => (Spec: source.Spec, File: file, First: source.Spec.ExpectedPath(file, _mirrorDir)))
+                .Where(w => source.Files.Any(f => f.ExpectedPath == w.First || IsShardOf(w.File, w.First, f.ExpectedPath))))
+            .ToList();
+        for (int i = 0; i < work.Count; i++)
         {
-            var spec = source.Spec;
-            foreach (var file in spec.Files)
+            var (spec, file, first) = work[i];
+            try
             {
-                var first = spec.ExpectedPath(file, _mirrorDir);
-                if (!source.Files.Any(f => f.ExpectedPath == first || IsShardOf(file, first, f.ExpectedPath))) continue;
-                try
-                {
-                    if (file.IsShardSeries) await DownloadSeriesAsync(spec, file, first, ct);
-                    else await DownloadOneAsync(spec, file.Url!, first, ct);
-                }
-                catch (DownloadFailedException e)
-                {
-                    failures.Add($"{spec.Name}: {first}: {e.Message}");
-                }
+                if (file.IsShardSeries) await DownloadSeriesAsync(spec, file, first, ct);
+                else await DownloadOneAsync(spec, file.Url!, first, ct);
+            }
+            catch (DownloadFailedException e)
+            {
+                failures.Add($"{spec.Name}: {first}: {e.Message}");
+            }
+            catch (UnreachableHostException e)
+            {
+                // With no network every remaining file would fail the same way, each after its retries.
+                throw new SourceHostUnreachableException(spec.Name, e.Url, e.Reason, work.Count - i - 1, failures, e);
             }
         }
         if (failures.Count > 0) throw new SourceDownloadException(failures);

@@ -23,14 +23,23 @@ internal sealed class DelimitedRowSource : IRowSource
     {
         _file = file;
         _hasHeader = hasHeader;
-        _reader = new StreamReader(file.FullPath, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _reader = StrictUtf8.OpenReader(file);
         _tokenizer = new DelimitedTokenizer(_reader, separator);
 
         var columns = new List<string>();
-        if (Next(_firstRecord))
+        try
         {
-            if (hasHeader) columns.AddRange(UniqueNames(_firstRecord));
-            else columns.AddRange(Enumerable.Range(0, _firstRecord.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (Next(_firstRecord))
+            {
+                if (hasHeader) columns.AddRange(UniqueNames(_firstRecord));
+                else columns.AddRange(Enumerable.Range(0, _firstRecord.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        catch
+        {
+            // A bad first record fails the constructor, so nobody else will ever dispose the reader.
+            _reader.Dispose();
+            throw;
         }
         for (int i = 0; i < columns.Count; i++) _index[columns[i]] = i;
         Columns = columns;
@@ -62,6 +71,10 @@ internal sealed class DelimitedRowSource : IRowSource
         catch (FormatException e)
         {
             throw _file.Fail($"line {_tokenizer.RecordLine}", e.Message, e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw StrictUtf8.Fail(_file, e);
         }
     }
 

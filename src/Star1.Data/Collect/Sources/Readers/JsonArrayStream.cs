@@ -31,6 +31,7 @@ internal sealed class JsonArrayStream
 
     /// <summary>Reads the next element; false after the closing bracket.</summary>
     /// <exception cref="JsonException">Malformed JSON, content after the array, or a file that is not an array.</exception>
+    /// <exception cref="System.Text.DecoderFallbackException">An element holds bytes that are not UTF-8.</exception>
     public bool TryReadNext(out JsonElement element, out int index, out long line)
     {
         element = default;
@@ -90,6 +91,9 @@ internal sealed class JsonArrayStream
 
         var bytes = _buffer.AsMemory(_start + valueStart, (int)reader.BytesConsumed - valueStart);
         line = _linesBefore + 1 + _buffer.AsSpan(_start, valueStart).Count((byte)'\n');
+        // The parser does not vet the bytes inside strings; a bad byte would later read as U+FFFD.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+            throw new System.Text.DecoderFallbackException($"element {_index} (line {line}) is not valid UTF-8");
         using (var doc = JsonDocument.Parse(bytes))
             element = doc.RootElement.Clone();
         Consume(ref reader);

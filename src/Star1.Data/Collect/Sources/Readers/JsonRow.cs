@@ -18,12 +18,37 @@ internal sealed class JsonRow(JsonElement element, string location) : SourceRow
     public override IEnumerable<string> Keys =>
         Element.ValueKind == JsonValueKind.Object ? Element.EnumerateObject().Select(p => p.Name) : [];
 
+    /// <summary>
+    /// The value under <paramref name="key"/>. A key holding dots that is not itself a key of the record is
+    /// read as a path into nested objects (<c>data.prompt</c>): user files often wrap the text one level down.
+    /// A key spelled with a dot literally still wins, so no existing layout changes meaning.
+    /// </summary>
     public override FieldValue Get(string key)
     {
-        if (Element.ValueKind != JsonValueKind.Object || !Element.TryGetProperty(key, out var value))
-            return FieldValue.Absent;
-        return AsField(key, value);
+        if (Element.ValueKind != JsonValueKind.Object) return FieldValue.Absent;
+        if (Element.TryGetProperty(key, out var value)) return AsField(key, value);
+        if (!key.Contains('.', StringComparison.Ordinal)) return FieldValue.Absent;
+
+        var parts = key.Split('.');
+        if (!Element.TryGetProperty(parts[0], out var current)) return FieldValue.Absent;
+        for (int i = 1; i < parts.Length; i++)
+        {
+            var walked = string.Join('.', parts[..i]);
+            if (current.ValueKind != JsonValueKind.Object)
+                return new FieldValue(true, null, $"key '{key}' not found: '{walked}' holds a JSON {Kind(current)}, not an object");
+            if (!current.TryGetProperty(parts[i], out var next))
+            {
+                var keys = current.EnumerateObject().Select(p => p.Name).ToList();
+                return new FieldValue(true, null, keys.Count == 0
+                    ? $"key '{key}' not found: '{walked}' has no keys"
+                    : $"key '{key}' not found: '{walked}' has keys: {string.Join(", ", keys)}");
+            }
+            current = next;
+        }
+        return AsField(key, current);
     }
+
+    private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
 
     internal static FieldValue AsField(string key, JsonElement value) => value.ValueKind switch
     {

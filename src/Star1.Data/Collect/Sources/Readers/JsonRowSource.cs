@@ -46,15 +46,19 @@ internal sealed class JsonRowSource(FileContext file, RecordMapping mapping) : I
             {
                 throw file.Fail(Where(e, array.CurrentLine, array.CurrentByte), $"malformed JSON: {Describe(e)}", e);
             }
+            catch (DecoderFallbackException e)
+            {
+                throw StrictUtf8.Fail(file, e);
+            }
             yield return new JsonRow(element, $"element {index} (line {line})");
         }
     }
 
     private IEnumerable<SourceRow> LineRows()
     {
-        using var reader = new StreamReader(file.FullPath, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var reader = StrictUtf8.OpenReader(file);
         long lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        while (ReadLine(reader) is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -73,13 +77,27 @@ internal sealed class JsonRowSource(FileContext file, RecordMapping mapping) : I
         }
     }
 
+    private string? ReadLine(StreamReader reader)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw StrictUtf8.Fail(file, e);
+        }
+    }
+
     private IEnumerable<SourceRow> ParallelListRows()
     {
         JsonDocument doc;
         try
         {
-            using var stream = File.OpenRead(file.FullPath);
-            doc = JsonDocument.Parse(stream);
+            // A small file read whole; checked first because the parser does not vet bytes inside strings.
+            var bytes = File.ReadAllBytes(file.FullPath);
+            if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw StrictUtf8.Fail(file, new DecoderFallbackException("invalid UTF-8"));
+            doc = JsonDocument.Parse(bytes.AsMemory(HasBom(bytes) ? 3 : 0));
         }
         catch (JsonException e)
         {
@@ -117,6 +135,8 @@ internal sealed class JsonRowSource(FileContext file, RecordMapping mapping) : I
             return rows;
         }
     }
+
+    private static bool HasBom(byte[] bytes) => bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
 
     private static string Where(JsonException e, long? fallbackLine, long? fallbackByte)
     {
