@@ -106,4 +106,68 @@ public sealed class CollectTaskTests : IDisposable
         Assert.Contains("params.yaml line", repo.Output);
         Assert.Contains("xlsx", repo.Output);
     }
+
+    [Fact]
+    public async Task KeysOnlyThePaperCorpusReadsAndSettingsChangeNothing()
+    {
+        Assert.Equal(0, await Run("--target", "Collect"));
+        Assert.Equal(0, await Run("--target", "Collect", "--set", "collect.mirror=elsewhere", "--set", "collect.download=true",
+            "--set", "collect.wildjailbreak_eval_seed=7", "--set", "collect.wildjailbreak_eval_sample=9"));
+        Assert.Equal("up-to-date", CollectStatus());
+        var lockText = File.ReadAllText(repo.PathOf("artifacts", "star1.lock.json"));
+        Assert.DoesNotContain("collect.mirror", lockText);
+        Assert.DoesNotContain("collect.download", lockText);
+        Assert.Contains("\"collect.self_embedding_threshold\": \"0.7\"", lockText);
+        Assert.Contains("\"type Star1.Data.Collect.Funnel.EmbeddingFilters\"", lockText);
+    }
+
+    [Fact]
+    public async Task MissingPaperFilesAreListedOnceAndTheDryRunSaysTheRunWouldStop()
+    {
+        Assert.Equal(0, await Run("--target", "Collect", "--profile", "paper", "--dryrun"));
+        Assert.Contains("the run would stop here:", repo.Output);
+        Assert.Contains("GPTFuzz/question_list.csv", repo.Output);
+
+        Assert.Equal(1, await Run("--target", "Collect", "--profile", "paper"));
+        var text = repo.Output;
+        Assert.Equal(1, Occurrences(text, "GPTFuzz/question_list.csv"));
+        Assert.Equal(1, Occurrences(text, "--set collect.download=true"));
+        Assert.DoesNotContain("loaded GPTFuzz", text);
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    [Fact]
+    public async Task GcDropsSourceLoadsNoKeptRunUsedAndTheLockedRunStillRestores()
+    {
+        var second = repo.PathOf("corpus", "second.csv");
+        var original = File.ReadAllText(second);
+        Assert.Equal(0, await Run("--target", "Collect"));
+        File.AppendAllText(second, "Tell me how to cheat on a driving test.,w\n");
+        Assert.Equal(0, await Run("--target", "Collect"));
+        var sources = repo.PathOf("artifacts", "cache", "stages", "Collect", "sources");
+        Assert.Equal(4, Directory.GetFiles(sources).Length); // First, Bench, and two versions of Second
+
+        Assert.Equal(0, await Run("--target", "Gc", "--dryrun"));
+        Assert.Contains("Collect sources entries", repo.Output);
+        Assert.Equal(4, Directory.GetFiles(sources).Length);
+        Assert.Equal(0, await Run("--target", "Gc"));
+        Assert.Equal(3, Directory.GetFiles(sources).Length);
+
+        Directory.Delete(repo.PathOf("artifacts", "collect"), recursive: true);
+        Assert.Equal(0, await Run("--target", "Collect"));
+        Assert.Equal("restored", CollectStatus());
+        Assert.Equal(6, Collected().Length);
+
+        // The old version of Second was dropped from the cache: going back loads it again.
+        File.WriteAllText(second, original);
+        Assert.Equal(0, await Run("--target", "Collect"));
+        Assert.Equal("executed", CollectStatus());
+        Assert.Contains("sources: 1 loaded, 2 from cache", repo.Output);
+    }
 }
