@@ -17,22 +17,49 @@ namespace Star1.Pipeline.Code;
 /// package files are hashed through the stamp-checked <see cref="HashIndex"/>, so a no-op build re-reads
 /// nothing.
 /// </remarks>
-public sealed class CodeHasher(Func<string, string?> fileHash)
+public sealed class CodeHasher
 {
     private readonly ConcurrentDictionary<Type, TypeDigest> digests = new();
     private readonly ConcurrentDictionary<Assembly, (string Name, string Hash, Assembly[] References)> packages = new();
+    private readonly Func<string, string?> fileHash;
+    private readonly CodeIdentityCache? remembered;
+
+    /// <param name="fileHash">Hashes a package file (the engine passes its stamp-checked hash index).</param>
+    /// <param name="cacheFile">Where identities are remembered between builds, keyed by assembly stamps; null: not at all.</param>
+    public CodeHasher(Func<string, string?> fileHash, string? cacheFile = null)
+    {
+        this.fileHash = fileHash;
+        remembered = cacheFile is null ? null : CodeIdentityCache.Load(cacheFile);
+    }
 
     /// <summary>The code reachable from the given types (any type of a class suffices: the walk starts at its outermost type).</summary>
     public CodeIdentity Of(IEnumerable<Type> roots)
     {
+        var rootList = roots.Select(TypeDigest.Outermost).Distinct().ToList();
+        var cacheable = remembered is not null && rootList.All(r => !string.IsNullOrEmpty(r.Assembly.Location));
+        var key = string.Join(";", rootList.Select(r => $"{r.FullName}@{r.Assembly.Location}").Order(StringComparer.Ordinal));
+        if (cacheable && remembered!.Find(key) is { } known) return known;
+
+        var (identity, files) = Walk(rootList);
+        if (cacheable && files is not null) remembered!.Remember(key, files, identity);
+        return identity;
+    }
+
+    /// <summary>The walk itself; also returns the assembly files the result depends on (null if one has no file).</summary>
+    private (CodeIdentity Identity, IReadOnlyCollection<string>? Files) Walk(List<Type> roots)
+    {
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        var inMemory = false;
         var parts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var seenTypes = new HashSet<Type>();
         var seenPackages = new HashSet<Assembly>();
-        var queue = new Queue<Type>(roots.Select(TypeDigest.Outermost));
+        var queue = new Queue<Type>(roots);
         while (queue.Count > 0)
         {
             var type = queue.Dequeue();
             if (!seenTypes.Add(type)) continue;
+            if (string.IsNullOrEmpty(type.Assembly.Location)) inMemory = true;
+            else if (CodeKinds.Of(type.Assembly) is CodeKind.Project or CodeKind.Package) files.Add(type.Assembly.Location);
             if (CodeKinds.Of(type.Assembly) != CodeKind.Project)
             {
                 if (CodeKinds.Of(type.Assembly) == CodeKind.Package) AddPackage(type.Assembly, parts, seenPackages);
@@ -43,7 +70,8 @@ public sealed class CodeHasher(Func<string, string?> fileHash)
             foreach (var next in digest.Types) queue.Enqueue(next);
             foreach (var package in digest.Packages) AddPackage(package, parts, seenPackages);
         }
-        return new CodeIdentity(parts);
+        files.UnionWith(seenPackages.Select(p => p.Location));
+        return (new CodeIdentity(parts), inMemory ? null : files);
     }
 
     /// <summary>The combined hash of the code reachable from one type: what an inner cache keys its entries by.</summary>

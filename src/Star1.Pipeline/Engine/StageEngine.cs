@@ -51,7 +51,7 @@ public sealed partial class StageEngine
         lockFile = LockFile.Load(workspace.LockPath);
         runCache = new RunCache(workspace.CacheDir);
         Hashes = HashIndex.Load(Path.Combine(workspace.StateDir, "hashes.json"));
-        code = new CodeHasher(Hashes.HashOf);
+        code = new CodeHasher(Hashes.HashOf, Path.Combine(workspace.StateDir, "code.json"));
     }
 
     /// <summary>Adds a stage after checking its declarations against params.yaml, the prompts and the other stages.</summary>

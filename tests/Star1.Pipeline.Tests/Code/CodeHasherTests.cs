@@ -104,4 +104,35 @@ public sealed class CodeHasherTests
         Assert.Contains("type Star1.Pipeline.Tests.Support.PluginCompiler", identity.Parts.Keys);
         Assert.All(hashed, path => Assert.DoesNotContain(Path.GetDirectoryName(typeof(object).Assembly.Location)!, path));
     }
+
+    [Fact]
+    public void AnIdentityIsRememberedWhileTheAssemblyFileIsUnchangedAndRecomputedAfterARebuild()
+    {
+        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
+        try
+        {
+            // Marked as this repository's code, so its types are walked rather than hashed as a file.
+            var source = Version1.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;");
+            var dll = Path.Combine(folder, "Plugin.dll");
+            var cacheFile = Path.Combine(folder, "code.json");
+            var stage = PluginCompiler.CompileToFile(source, dll).GetType("Plugin.Stage")!;
+            var computed = new CodeHasher(_ => null, cacheFile).Of([stage]);
+            Assert.Contains("type Plugin.Filter", computed.Parts.Keys);
+            Assert.Contains(dll, File.ReadAllText(cacheFile));
+
+            // Prove the next hasher answers from the file: plant a marker in the remembered parts.
+            File.WriteAllText(cacheFile, File.ReadAllText(cacheFile).Replace("\"type Plugin.Filter\"", "\"type Plugin.Remembered\""));
+            var remembered = new CodeHasher(_ => null, cacheFile).Of([stage]);
+            Assert.Contains("type Plugin.Remembered", remembered.Parts.Keys);
+
+            // A rebuild changes the file's stamp: the walk runs again, whatever the cache says.
+            File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddMinutes(1));
+            var again = new CodeHasher(_ => null, cacheFile).Of([stage]);
+            Assert.Equal(computed.Parts, again.Parts);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -17,16 +17,28 @@ public static class PluginCompiler
 
     /// <param name="source">The code.</param>
     /// <param name="filePath">The path the compiler records, as a clone in another folder would.</param>
-    public static Assembly Compile(string source, string filePath = "/repo/Plugin.cs", OptimizationLevel optimization = OptimizationLevel.Release)
+    public static Assembly Compile(string source, string filePath = "/repo/Plugin.cs")
+    {
+        using var stream = new MemoryStream(Emit(source, filePath));
+        return new AssemblyLoadContext("plugin-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromStream(stream);
+    }
+
+    /// <summary>Compiles to a file and loads it from there, as a built assembly in bin/ is loaded.</summary>
+    public static Assembly CompileToFile(string source, string dllPath)
+    {
+        File.WriteAllBytes(dllPath, Emit(source, "/repo/Plugin.cs"));
+        return new AssemblyLoadContext("plugin-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromAssemblyPath(dllPath);
+    }
+
+    private static byte[] Emit(string source, string filePath)
     {
         var tree = CSharpSyntaxTree.ParseText(source, path: filePath);
         var compilation = CSharpCompilation.Create("Plugin", [tree], References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, deterministic: true));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
         using var stream = new MemoryStream();
         var result = compilation.Emit(stream);
         if (!result.Success)
             throw new InvalidOperationException(string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        stream.Position = 0;
-        return new AssemblyLoadContext("plugin-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromStream(stream);
+        return stream.ToArray();
     }
 }
