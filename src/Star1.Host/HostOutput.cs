@@ -18,12 +18,21 @@ public static class HostOutput
     /// output goes, so a log file of a build started from an xterm would fill with escape codes; redirected
     /// output is therefore told plainly: no ANSI, no colours.
     /// </summary>
-    public static IAnsiConsole CreateConsole(TextWriter output, bool isTerminal) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole CreateConsole(TextWriter output, bool isTerminal)
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        // A file or a pipe has no width: Spectre would assume 80 columns and fold long error lines in two.
+        if (!isTerminal) console.Profile.Width = RedirectedWidth;
+        return console;
+    }
+
+    /// <summary>The width redirected output is laid out for: wide enough that no message is folded.</summary>
+    public const int RedirectedWidth = 1000;
 
     /// <summary>A console that prints nothing: what tasks get under --verbosity quiet.</summary>
     public static IAnsiConsole Silent() => CreateConsole(TextWriter.Null, isTerminal: false);
