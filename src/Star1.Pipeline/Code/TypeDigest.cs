@@ -62,7 +62,7 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
             Note(type.BaseType);
             foreach (var face in type.GetInterfaces().Select(Name).Order(StringComparer.Ordinal)) Text.Append("implements ").Append(face).Append('\n');
             foreach (var face in type.GetInterfaces()) Note(face);
-            Attributes(type.GetCustomAttributesData());
+            Attributes(type.GetCustomAttributesData);
 
             foreach (var field in type.GetFields(Declared).OrderBy(f => f.MetadataToken))
             {
@@ -70,12 +70,12 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
                 if (field.IsLiteral) Text.Append(" = ").Append(field.GetRawConstantValue());
                 Text.Append('\n');
                 Note(field.FieldType);
-                Attributes(field.GetCustomAttributesData());
+                Attributes(field.GetCustomAttributesData);
             }
             foreach (var property in type.GetProperties(Declared).OrderBy(p => p.MetadataToken))
             {
                 Text.Append("property ").Append(Name(property.PropertyType)).Append(' ').Append(property.Name).Append('\n');
-                Attributes(property.GetCustomAttributesData());
+                Attributes(property.GetCustomAttributesData);
             }
             IEnumerable<MethodBase> methods = [.. type.GetConstructors(Declared), .. type.GetMethods(Declared)];
             foreach (var method in methods.OrderBy(m => m.MetadataToken)) Method(method);
@@ -86,12 +86,12 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
         {
             Text.Append("method ").Append(method.Attributes).Append(' ').Append(method).Append('\n');
             if (method is MethodInfo info) Note(info.ReturnType);
-            Attributes(method.GetCustomAttributesData());
+            Attributes(method.GetCustomAttributesData);
             foreach (var parameter in method.GetParameters())
             {
                 Note(parameter.ParameterType);
                 if (parameter.HasDefaultValue) Text.Append("default ").Append(parameter.Name).Append(" = ").Append(parameter.RawDefaultValue).Append('\n');
-                Attributes(parameter.GetCustomAttributesData());
+                Attributes(parameter.GetCustomAttributesData);
             }
             var body = method.GetMethodBody();
             if (body is null) return; // abstract, extern, or an interface member
@@ -158,19 +158,36 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
                         for (var k = 0; k < count; k++, i += 4) Text.Append(' ').Append(BitConverter.ToInt32(il, i));
                         break;
                     case OperandType.InlineString:
-                        Text.Append(" \"").Append(method.Module.ResolveString(BitConverter.ToInt32(il, i))).Append('"');
+                        var text = Resolve(BitConverter.ToInt32(il, i), token => method.Module.ResolveString(token));
+                        Text.Append(" \"").Append(text).Append('"');
                         i += 4;
                         break;
                     case OperandType.InlineSig:
-                        Text.Append(' ').Append(Convert.ToHexString(method.Module.ResolveSignature(BitConverter.ToInt32(il, i))));
+                        Text.Append(' ').Append(Resolve(BitConverter.ToInt32(il, i), token => Convert.ToHexString(method.Module.ResolveSignature(token))));
                         i += 4;
                         break;
                     default: // InlineMethod, InlineField, InlineType, InlineTok
-                        Text.Append(' ').Append(Member(method.Module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs)));
+                        Text.Append(' ').Append(Resolve(BitConverter.ToInt32(il, i), token => Member(method.Module.ResolveMember(token, typeArgs, methodArgs))));
                         i += 4;
                         break;
                 }
                 Text.Append('\n');
+            }
+        }
+
+        /// <summary>
+        /// A token's name. One that cannot be resolved (it points into an assembly that is not deployed, so
+        /// that code cannot run) is kept as its raw number: stable for a given build, and never a false match.
+        /// </summary>
+        private static string Resolve(int token, Func<int, string> name)
+        {
+            try
+            {
+                return name(token);
+            }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException or FileLoadException or TypeLoadException or BadImageFormatException or MissingMemberException)
+            {
+                return $"unresolved 0x{token:x8} ({e.GetType().Name})";
             }
         }
 
@@ -194,8 +211,19 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
             }
         }
 
-        private void Attributes(IList<CustomAttributeData> attributes)
+        private void Attributes(Func<IList<CustomAttributeData>> read)
         {
+            IList<CustomAttributeData> attributes;
+            try
+            {
+                attributes = read();
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or TypeLoadException)
+            {
+                // An attribute from an assembly that is not deployed: it cannot act, so its name is enough.
+                Text.Append("attributes unreadable (").Append(e.GetType().Name).Append(")\n");
+                return;
+            }
             foreach (var a in attributes.Select(a => (Data: a, Text: a.ToString())).OrderBy(a => a.Text, StringComparer.Ordinal))
             {
                 Text.Append("attribute ").Append(a.Text).Append('\n');

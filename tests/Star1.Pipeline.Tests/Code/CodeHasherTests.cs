@@ -135,4 +135,16 @@ public sealed class CodeHasherTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void CodeThatPointsIntoAnAssemblyThatIsNotDeployedIsStillHashed()
+    {
+        var library = PluginCompiler.Emit("namespace Lib; public static class Helper { public static int Twice(int x) => 2 * x; }", "/repo/Lib.cs", "Lib");
+        const string source = "namespace Plugin; public static class Stage { public static int Run(int x) => Lib.Helper.Twice(x) + 1; }";
+        // Lib is compiled against but never loaded: resolving Helper.Twice fails, as for an optional dependency.
+        var identity = new CodeHasher(_ => null).Of([PluginCompiler.Compile(source, "/repo/Plugin.cs", library).GetType("Plugin.Stage")!]);
+        var edited = new CodeHasher(_ => null).Of([PluginCompiler.Compile(source.Replace("+ 1", "+ 2"), "/repo/Plugin.cs", library).GetType("Plugin.Stage")!]);
+        Assert.Equal(["type Plugin.Stage"], identity.Parts.Keys);
+        Assert.NotEqual(identity.Hash, edited.Hash);
+    }
 }
