@@ -6,6 +6,7 @@ namespace Star1.Pipeline.Tests.Support;
 /// This test assembly is also a program, so tests can start it as a separate process and kill it:
 ///   hang-in-stage ROOT STAGE SIGNAL [--set k=v]   run the TestRepo graph; STAGE hangs after a partial write
 ///   hold-lock STATEDIR SIGNAL SECONDS             hold the build lock for a while
+///   host ROOT ARGS...                             a whole build through BuildHost on HostProcessTests' graph
 /// </summary>
 public static class FixtureProgram
 {
@@ -30,8 +31,10 @@ public static class FixtureProgram
                     Thread.Sleep(TimeSpan.FromSeconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)));
                 }
                 return 0;
+            case "host":
+                return await ProcessHost.RunAsync(args[1], args[2..]);
             default:
-                Console.Error.WriteLine("usage: hang-in-stage ROOT STAGE SIGNAL [k=v...] | hold-lock STATEDIR SIGNAL SECONDS");
+                Console.Error.WriteLine("usage: hang-in-stage ROOT STAGE SIGNAL [k=v...] | hold-lock STATEDIR SIGNAL SECONDS | host ROOT ARGS...");
                 return 2;
         }
     }
