@@ -212,4 +212,16 @@ public sealed class MutationGuardTests : IDisposable
         Assert.Equal(Freshness.Fresh, EngineWithPartial().Inspect("Partial").State);
         Assert.Empty(Directory.GetDirectories(Path.Combine(repo.Workspace.StateDir, "staging")));
     }
+
+    [Fact]
+    public void ParamsEditThatDoesNotApplyFailsTheTest()
+    {
+        var before = File.ReadAllText(Path.Combine(repo.Root, "params.yaml"));
+        var missing = Assert.Throws<Xunit.Sdk.XunitException>(() => repo.EditParams(("key: 7", "key: 8"), ("x: 99", "x: 100")));
+        Assert.Contains("'x: 99' must occur exactly once, found none", missing.Message);
+        var twice = Assert.Throws<Xunit.Sdk.XunitException>(() => repo.EditParams(("x: ", "y: ")));
+        Assert.Contains("found several", twice.Message);
+        // A refused edit writes nothing, not even its parts that did match.
+        Assert.Equal(before, File.ReadAllText(Path.Combine(repo.Root, "params.yaml")));
+    }
 }
