@@ -164,6 +164,7 @@ public sealed class HostSecondTask : StageTask<HostTestContext>
 }
 
 [TaskName("HostAll")]
+[TaskDescription("the whole test graph")]
 [IsDependentOn(typeof(HostSecondTask))]
 public sealed class HostAllTask : FrostingTask<HostTestContext>;
 
