@@ -128,7 +128,9 @@ public sealed class ProcessSlowTask : StageTask<ProcessHostContext>
         {
             await File.WriteAllTextAsync(stage.Output("slow.txt"), "half", ct);
             await File.WriteAllTextAsync(Path.Combine(stage.RepoRoot, SignalFile), "hanging", ct);
-            await Task.Delay(Timeout.Infinite, ct);
+            // Long enough for any test, bounded so that a child orphaned by a killed test run goes away by itself.
+            await Task.Delay(TimeSpan.FromSeconds(90), ct);
+            throw new TimeoutException("nobody killed this hanging build");
         }
         await File.WriteAllTextAsync(stage.Output("slow.txt"), stage.Param("slow.text").AsString(), ct);
     }

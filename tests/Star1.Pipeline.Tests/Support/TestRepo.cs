@@ -99,7 +99,9 @@ public sealed class TestRepo : IDisposable
             {
                 await File.WriteAllTextAsync(ctx.Output("out.txt"), "half");
                 File.WriteAllText(HangSignal!, "hanging");
-                await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                // Bounded, so that a child orphaned by a killed test run (a mutation-testing timeout) goes away by itself.
+                await Task.Delay(TimeSpan.FromSeconds(90), CancellationToken.None);
+                throw new TimeoutException($"stage {name} hung and nobody killed it");
             }
             if (FailIn == name)
             {
