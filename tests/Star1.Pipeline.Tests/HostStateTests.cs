@@ -1,50 +1,21 @@
-using System.Text.Json;
 using Spectre.Console;
 using Star1.Host;
 using Star1.Pipeline.Engine;
 using Star1.Pipeline.Params;
 using Star1.Pipeline.Stages;
+using Star1.Pipeline.Tests.Support;
 
 namespace Star1.Pipeline.Tests;
 
 /// <summary>The host's handling of state: a waiting build's view of the lock, --accept, and Gc's dry run.</summary>
 public sealed class HostStateTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "star1-hoststate-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly StringWriter output = new();
+    private readonly HostRepo repo = new();
+    public void Dispose() => repo.Dispose();
 
-    public HostStateTests()
-    {
-        Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, "params.yaml"), """
-            first:
-              n: 3
-            second:
-              suffix: "!"
-            profiles:
-              big:
-                first:
-                  n: 5
-            """);
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-    }
-
-    private Workspace Workspace => new(root, Path.Combine(root, "artifacts"));
-
-    private async Task<int> Run(params string[] args)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 250;
-        return await BuildHost.RunAsync(args, typeof(HostTests).Assembly, (cake, engine, options) => new HostTestContext(cake, engine, options), console, root);
-    }
-
-    private Dictionary<string, string> StageStatuses() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "artifacts", "runs", "latest.json"))).RootElement
-            .GetProperty("stages").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!, s => s.GetProperty("status").GetString()!);
+    private Workspace Workspace => repo.Workspace;
+    private Task<int> Run(params string[] args) => repo.Run(args);
+    private Dictionary<string, string> StageStatuses() => repo.StageStatuses();
 
     [Fact]
     public async Task ABuildThatWaitedJudgesWithWhatTheBuildBeforeItLeft()
@@ -56,10 +27,10 @@ public sealed class HostStateTests : IDisposable
         {
             waiting = Task.Run(() => Run("--target", "HostAll", "--profile", "big", "--lock-wait", "60"));
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (!output.ToString().Contains("another build is using the artifacts folder") && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
-            Assert.Contains("another build is using the artifacts folder (pid", output.ToString());
+            while (!repo.Output.Contains("another build is using the artifacts folder") && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+            Assert.Contains("another build is using the artifacts folder (pid", repo.Output);
 
-            var engine = new StageEngine(Workspace, ParamsLoader.Load(Path.Combine(root, "params.yaml"), "big", []), new TextStageReporter(TextWriter.Null));
+            var engine = new StageEngine(Workspace, ParamsLoader.Load(repo.PathOf("params.yaml"), "big", []), new TextStageReporter(TextWriter.Null));
             var context = new HostTestContext(CakeServices.CreateContext(Cake.Core.Diagnostics.Verbosity.Quiet, isTerminal: false), engine, new HostOptions());
             engine.Add(new HostFirstTask().Define(context, []));
             await engine.RunAsync("HostFirst", force: false);
@@ -70,18 +41,18 @@ public sealed class HostStateTests : IDisposable
         // re-runs nor restores it, and it does not call its output "modified".
         Assert.Equal("up-to-date", StageStatuses()["HostFirst"]);
         Assert.Equal("executed", StageStatuses()["HostSecond"]);
-        Assert.DoesNotContain("was modified", output.ToString());
+        Assert.DoesNotContain("was modified", repo.Output);
     }
 
     [Fact]
     public async Task AcceptMarksStaleStagesFreshWithoutRunningThem()
     {
         Assert.Equal(0, await Run("--target", "HostAll"));
-        var before = File.ReadAllText(Path.Combine(root, "artifacts", "hostsecond", "second.txt"));
+        var before = File.ReadAllText(repo.PathOf("artifacts", "hostsecond", "second.txt"));
         Assert.Equal(0, await Run("--target", "HostAll", "--set", "second.suffix=?", "--accept"));
         Assert.Equal(new Dictionary<string, string> { ["HostFirst"] = "up-to-date", ["HostSecond"] = "accepted" }, StageStatuses());
-        Assert.Contains("marked fresh without running; accepted: param second.suffix: \"!\" -> \"?\"", output.ToString());
-        Assert.Equal(before, File.ReadAllText(Path.Combine(root, "artifacts", "hostsecond", "second.txt")));
+        Assert.Contains("marked fresh without running; accepted: param second.suffix: \"!\" -> \"?\"", repo.Output);
+        Assert.Equal(before, File.ReadAllText(repo.PathOf("artifacts", "hostsecond", "second.txt")));
 
         Assert.Equal(0, await Run("--target", "HostAll", "--set", "second.suffix=?"));
         Assert.Equal(new Dictionary<string, string> { ["HostFirst"] = "up-to-date", ["HostSecond"] = "up-to-date" }, StageStatuses());
@@ -92,17 +63,17 @@ public sealed class HostStateTests : IDisposable
     {
         Assert.Equal(0, await Run("--target", "HostAll"));
         Assert.Equal(0, await Run("--target", "HostAll", "--profile", "big"));
-        var objects = Directory.GetFiles(Path.Combine(root, "artifacts", "cache", "objects"), "*", SearchOption.AllDirectories).Length;
-        output.GetStringBuilder().Clear();
+        var objects = Directory.GetFiles(repo.PathOf("artifacts", "cache", "objects"), "*", SearchOption.AllDirectories).Length;
+        repo.ClearOutput();
 
         Assert.Equal(0, await Run("--target", "HostGc", "--dryrun"));
-        Assert.Contains("Gc (dry run: nothing deleted)", output.ToString());
-        Assert.Contains("run-cache entries", output.ToString());
-        Assert.Contains("2 (2 kept)", output.ToString());
-        Assert.Equal(objects, Directory.GetFiles(Path.Combine(root, "artifacts", "cache", "objects"), "*", SearchOption.AllDirectories).Length);
+        Assert.Contains("Gc (dry run: nothing deleted)", repo.Output);
+        Assert.Contains("run-cache entries", repo.Output);
+        Assert.Contains("2 (2 kept)", repo.Output);
+        Assert.Equal(objects, Directory.GetFiles(repo.PathOf("artifacts", "cache", "objects"), "*", SearchOption.AllDirectories).Length);
 
         Assert.Equal(0, await Run("--target", "HostGc"));
-        Assert.Equal(objects - 2, Directory.GetFiles(Path.Combine(root, "artifacts", "cache", "objects"), "*", SearchOption.AllDirectories).Length);
+        Assert.Equal(objects - 2, Directory.GetFiles(repo.PathOf("artifacts", "cache", "objects"), "*", SearchOption.AllDirectories).Length);
     }
 }
 

@@ -12,79 +12,45 @@ namespace Star1.Pipeline.Tests;
 /// <summary>The graph run through the real Cake engine, as ./build.sh runs it.</summary>
 public sealed class HostTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "star1-host-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly StringWriter output = new();
+    private readonly HostRepo repo = new();
+    public void Dispose() => repo.Dispose();
 
-    public HostTests()
-    {
-        Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, "params.yaml"), """
-            first:
-              n: 3        # how many lines First writes
-            second:
-              suffix: "!"
-            other:
-              k: 1
-            profiles:
-              big:
-                first:
-                  n: 5
-            """);
-    }
+    private Task<int> Run(params string[] args) => repo.Run(args);
 
-    public void Dispose()
-    {
-        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-    }
-
-    private async Task<int> Run(params string[] args)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = 200;
-        return await BuildHost.RunAsync(args, typeof(HostTests).Assembly, (cake, engine, options) => new HostTestContext(cake, engine, options), console, root);
-    }
-
-    private JsonElement LatestRecord() => JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "artifacts", "runs", "latest.json"))).RootElement;
-
-    private Dictionary<string, string> StageStatuses() =>
-        LatestRecord().GetProperty("stages").EnumerateArray().ToDictionary(s => s.GetProperty("stage").GetString()!, s => s.GetProperty("status").GetString()!);
+    private JsonElement LatestRecord() => repo.LatestRecord();
+    private Dictionary<string, string> StageStatuses() => repo.StageStatuses();
 
     [Fact]
     public async Task RunsTheGraphThenSkipsItAndRecordsBoth()
     {
         Assert.Equal(0, await Run("--target", "HostAll"));
         Assert.Equal(new Dictionary<string, string> { ["HostFirst"] = "executed", ["HostSecond"] = "executed" }, StageStatuses());
-        Assert.Equal("line 1\nline 2\nline 3\n!", File.ReadAllText(Path.Combine(root, "artifacts", "hostsecond", "second.txt")));
+        Assert.Equal("line 1\nline 2\nline 3\n!", File.ReadAllText(Path.Combine(repo.Root, "artifacts", "hostsecond", "second.txt")));
 
         Assert.Equal(0, await Run("--target", "HostAll"));
         Assert.Equal(new Dictionary<string, string> { ["HostFirst"] = "up-to-date", ["HostSecond"] = "up-to-date" }, StageStatuses());
         Assert.Equal("default", LatestRecord().GetProperty("profile").GetString());
-        Assert.True(Directory.GetFiles(Path.Combine(root, "artifacts", "runs")).Length >= 3);
+        Assert.True(Directory.GetFiles(Path.Combine(repo.Root, "artifacts", "runs")).Length >= 3);
     }
 
     [Fact]
     public async Task DryRunAndStatusNameTheReasonAndRunNothing()
     {
         await Run("--target", "HostAll");
-        var lockBefore = File.ReadAllText(Path.Combine(root, "artifacts", "star1.lock.json"));
-        output.GetStringBuilder().Clear();
+        var lockBefore = File.ReadAllText(Path.Combine(repo.Root, "artifacts", "star1.lock.json"));
+        repo.ClearOutput();
 
         Assert.Equal(0, await Run("--target", "HostAll", "--dryrun", "--profile", "big"));
-        var text = output.ToString();
+        var text = repo.Output;
         Assert.Contains("param first.n: 3 -> 5", text);
         Assert.Contains("upstream HostFirst is stale", text);
-        Assert.Equal(lockBefore, File.ReadAllText(Path.Combine(root, "artifacts", "star1.lock.json")));
+        Assert.Equal(lockBefore, File.ReadAllText(Path.Combine(repo.Root, "artifacts", "star1.lock.json")));
 
-        output.GetStringBuilder().Clear();
+        repo.ClearOutput();
         Assert.Equal(0, await Run("--target", "HostStatus", "--set", "second.suffix=?"));
-        Assert.Contains("param second.suffix: \"!\" -> \"?\"", output.ToString());
-        Assert.Contains("fresh", output.ToString());
-        Assert.Equal(lockBefore, File.ReadAllText(Path.Combine(root, "artifacts", "star1.lock.json")));
+        Assert.Contains("param second.suffix: \"!\" -> \"?\"", repo.Output);
+        Assert.Contains("fresh", repo.Output);
+        Assert.Equal(lockBefore, File.ReadAllText(Path.Combine(repo.Root, "artifacts", "star1.lock.json")));
     }
 
     [Fact]
@@ -109,12 +75,12 @@ public sealed class HostTests : IDisposable
     public async Task BadParamsFailBeforeAnythingRuns()
     {
         Assert.Equal(1, await Run("--target", "HostAll", "--set", "first.m=4"));
-        Assert.Contains("unknown key 'first.m'", output.ToString());
-        Assert.False(Directory.Exists(Path.Combine(root, "artifacts", "hostfirst")));
-        Assert.False(File.Exists(Path.Combine(root, "artifacts", "runs", "latest.json")));
+        Assert.Contains("unknown key 'first.m'", repo.Output);
+        Assert.False(Directory.Exists(Path.Combine(repo.Root, "artifacts", "hostfirst")));
+        Assert.False(File.Exists(Path.Combine(repo.Root, "artifacts", "runs", "latest.json")));
 
         Assert.Equal(1, await Run("--target", "HostAll", "--set", "first.n=many"));
-        Assert.Contains("params.yaml line 2", output.ToString());
+        Assert.Contains("params.yaml line 2", repo.Output);
     }
 
     [Fact]
@@ -123,18 +89,18 @@ public sealed class HostTests : IDisposable
         Assert.Equal(1, await Run("--target", "HostAll", "--set", "first.n=-1"));
         Assert.Equal("failed", StageStatuses()["HostFirst"]);
         Assert.False(LatestRecord().GetProperty("succeeded").GetBoolean());
-        Assert.Contains("n must be positive", output.ToString());
+        Assert.Contains("n must be positive", repo.Output);
     }
 
     [Fact]
     public async Task QuietPrintsOneResultLineAndNothingElse()
     {
         Assert.Equal(0, await Run("--target", "HostAll", "--verbosity", "quiet"));
-        Assert.Equal("2 stages: 2 executed", Regex.Replace(output.ToString().Trim(), @" \([0-9.]+ s\)$", ""));
+        Assert.Equal("2 stages: 2 executed", Regex.Replace(repo.Output.Trim(), @" \([0-9.]+ s\)$", ""));
 
-        output.GetStringBuilder().Clear();
+        repo.ClearOutput();
         Assert.Equal(1, await Run("--target", "HostAll", "-v", "q", "--set", "first.n=-1"));
-        var lines = output.ToString().Trim().Split('\n');
+        var lines = repo.Output.Trim().Split('\n');
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("1 stage: 1 failed", lines[0]);
         Assert.Contains("error: first.n must be positive", lines[1]);
@@ -144,7 +110,7 @@ public sealed class HostTests : IDisposable
     public async Task MinimalPrintsTheTablesButNotWhatRuns()
     {
         Assert.Equal(0, await Run("--target", "HostAll", "--verbosity", "minimal"));
-        var text = output.ToString();
+        var text = repo.Output;
         Assert.Contains("first wrote 3 lines", text);
         Assert.Contains("Stages", text);
         Assert.Matches(@"HostSecond\s*│\s*executed", text);
@@ -156,7 +122,7 @@ public sealed class HostTests : IDisposable
     public async Task NormalSaysWhatRunsAndWhy()
     {
         Assert.Equal(0, await Run("--target", "HostAll"));
-        var text = output.ToString();
+        var text = repo.Output;
         Assert.Contains("HostFirst: running (never run)", text);
         Assert.Contains("HostSecond: executed", text);
         Assert.Contains("run record:", text);
@@ -180,7 +146,7 @@ public sealed class HostTests : IDisposable
     public async Task TheHostWritesNoEscapeCodesIntoAFileOrPipe(params string[] args)
     {
         // An xterm's TERM is what makes Cake and Spectre choose ANSI; the output still goes to a pipe.
-        using var child = ChildProcess.Start(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["NO_COLOR"] = null }, ["host", root, .. args]);
+        using var child = ChildProcess.Start(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["NO_COLOR"] = null }, ["host", repo.Root, .. args]);
         var stdout = child.StandardOutput.ReadToEndAsync();
         var stderr = await child.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -198,7 +164,7 @@ public sealed class HostTests : IDisposable
     public async Task BadCommandLinesAreRejected(params string[] args)
     {
         Assert.Equal(2, await Run(args));
-        Assert.Contains(args[^1], output.ToString());
+        Assert.Contains(args[^1], repo.Output);
     }
 }
 
@@ -231,6 +197,7 @@ public sealed class HostSecondTask : StageTask<HostTestContext>
 }
 
 [TaskName("HostAll")]
+[TaskDescription("the whole test graph")]
 [IsDependentOn(typeof(HostSecondTask))]
 public sealed class HostAllTask : FrostingTask<HostTestContext>;
 

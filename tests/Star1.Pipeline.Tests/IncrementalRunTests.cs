@@ -44,7 +44,7 @@ public sealed class IncrementalRunTests : IDisposable
     public async Task ChangingAnUndeclaredKeyRerunsNothing()
     {
         await repo.RunAll(repo.Engine());
-        repo.EditParams(t => t.Replace("key: 7", "key: 8"));
+        repo.EditParams(("key: 7", "key: 8"));
         Assert.Empty(await repo.Executed(repo.Engine()));
     }
 
@@ -52,7 +52,7 @@ public sealed class IncrementalRunTests : IDisposable
     public async Task ReformattingAValueWithoutChangingItRerunsNothing()
     {
         await repo.RunAll(repo.Engine());
-        repo.EditParams(t => t.Replace("z: 0.5", "z: 0.50").Replace("w: [1, 2]", "w:\n    - 1\n    - 2"));
+        repo.EditParams(("z: 0.5", "z: 0.50"), ("w: [1, 2]", "w:\n    - 1\n    - 2"));
         Assert.Empty(await repo.Executed(repo.Engine()));
     }
 
@@ -152,7 +152,9 @@ public sealed class IncrementalRunTests : IDisposable
         var before = File.ReadAllText(repo.Output("A"));
         repo.FailIn = "A";
         var engine = repo.Engine(null, "a.x=3");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => engine.RunAsync("A", false));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.RunAsync("A", false));
+        Assert.Equal("stage A failed on purpose", error.Message);
+        Assert.Equal("stage A failed on purpose", engine.Outcomes.Single().Reason);
         Assert.Equal(StageResult.Failed, engine.Outcomes.Single().Result);
         Assert.Equal(before, File.ReadAllText(repo.Output("A")));
         Assert.Empty(Directory.GetDirectories(Path.Combine(repo.Workspace.StateDir, "staging")));

@@ -57,9 +57,10 @@ public sealed class ParamsTests
         Assert.Contains("'collect.size'", e.Message);
         Assert.Contains("params.yaml line 3", e.Message);
         Assert.Contains("--set collect.size=lots", e.Message);
-        Assert.Throws<ParamsException>(() => Load(null, "collect.enabled=3"));
-        Assert.Throws<ParamsException>(() => Load(null, "collect.sets=x"));
-        Assert.Throws<ParamsException>(() => Load(null, "collect=1"));
+        // Each kind of mismatch names the kind the schema wants, not just "some error".
+        Assert.Contains("'collect.enabled' expects true or false (as at params.yaml line 5)", Assert.Throws<ParamsException>(() => Load(null, "collect.enabled=3")).Message);
+        Assert.Contains("'collect.sets' expects a list (as at params.yaml line 6)", Assert.Throws<ParamsException>(() => Load(null, "collect.sets=x")).Message);
+        Assert.Contains("'collect' expects a group of keys (as at params.yaml", Assert.Throws<ParamsException>(() => Load(null, "collect=1")).Message);
     }
 
     [Fact]

@@ -53,7 +53,8 @@ public sealed class ParamNode
         ? double.Parse(Scalar!, NumberStyles.Float, CultureInfo.InvariantCulture)
         : throw Mismatch("a number");
 
-    public bool AsBool() => Kind == ParamKind.Bool ? Scalar == "true" : throw Mismatch("true or false");
+    // "True" and "TRUE" are typed Bool too (YAML 1.2 core schema), so the comparison ignores case.
+    public bool AsBool() => Kind == ParamKind.Bool ? string.Equals(Scalar, "true", StringComparison.OrdinalIgnoreCase) : throw Mismatch("true or false");
 
     private ParamsException Mismatch(string wanted) => new($"{Origin}: expected {wanted}, found {Describe()}");
 

@@ -7,6 +7,7 @@ namespace Star1.Pipeline.Tests.Support;
 ///   hang-in-stage ROOT STAGE SIGNAL [--set k=v]   run the TestRepo graph; STAGE hangs after a partial write
 ///   hold-lock STATEDIR SIGNAL SECONDS             hold the build lock for a while
 ///   host ROOT ARGS...                             run the host on HostTests' graph, as ./build.sh would
+///   process-host ROOT ARGS...                     a whole build through BuildHost on HostProcessTests' graph
 /// </summary>
 public static class FixtureProgram
 {
@@ -35,8 +36,10 @@ public static class FixtureProgram
                 // The host as ./build.sh starts it (its own console, on this process's real output), on HostTests' graph.
                 return await Star1.Host.BuildHost.RunAsync(args[2..], typeof(FixtureProgram).Assembly,
                     (cake, engine, options) => new HostTestContext(cake, engine, options), repoRoot: args[1]);
+            case "process-host":
+                return await ProcessHost.RunAsync(args[1], args[2..]);
             default:
-                Console.Error.WriteLine("usage: hang-in-stage ROOT STAGE SIGNAL [k=v...] | hold-lock STATEDIR SIGNAL SECONDS | host ROOT ARGS...");
+                Console.Error.WriteLine("usage: hang-in-stage ROOT STAGE SIGNAL [k=v...] | hold-lock STATEDIR SIGNAL SECONDS | host ROOT ARGS... | process-host ROOT ARGS...");
                 return 2;
         }
     }

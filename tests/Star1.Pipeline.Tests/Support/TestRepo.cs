@@ -99,7 +99,9 @@ public sealed class TestRepo : IDisposable
             {
                 await File.WriteAllTextAsync(ctx.Output("out.txt"), "half");
                 File.WriteAllText(HangSignal!, "hanging");
-                await Task.Delay(Timeout.Infinite, CancellationToken.None);
+                // Bounded, so that a child orphaned by a killed test run (a mutation-testing timeout) goes away by itself.
+                await Task.Delay(TimeSpan.FromSeconds(90), CancellationToken.None);
+                throw new TimeoutException($"stage {name} hung and nobody killed it");
             }
             if (FailIn == name)
             {
@@ -128,10 +130,22 @@ public sealed class TestRepo : IDisposable
 
     public string Output(string stage, string name = "out.txt") => Workspace.OutputPath(stage, name);
 
-    public void EditParams(Func<string, string> edit)
+    /// <summary>
+    /// Replaces each old text of params.yaml by its new text. Each old text must occur exactly once: an edit
+    /// that silently did not apply would turn a "nothing re-runs" test into one that proves nothing.
+    /// </summary>
+    public void EditParams(params (string Old, string New)[] edits)
     {
         var path = Path.Combine(Root, "params.yaml");
-        File.WriteAllText(path, edit(File.ReadAllText(path)));
+        var text = File.ReadAllText(path);
+        foreach (var (old, replacement) in edits)
+        {
+            var at = text.IndexOf(old, StringComparison.Ordinal);
+            if (at < 0 || text.IndexOf(old, at + 1, StringComparison.Ordinal) >= 0)
+                throw new Xunit.Sdk.XunitException($"params.yaml edit: '{old}' must occur exactly once, found {(at < 0 ? "none" : "several")}");
+            text = string.Concat(text.AsSpan(0, at), replacement, text.AsSpan(at + old.Length));
+        }
+        File.WriteAllText(path, text);
     }
 
     public void Dispose()
