@@ -238,7 +238,19 @@ public sealed class HostCommandLineTests : IDisposable
         Assert.Contains("never run", fresh);
         Assert.Contains("first time; no lock entry", fresh);
         Assert.DoesNotContain("restorable", fresh);
-        Assert.Contains(lines, l => l.Contains("Good") && l.Contains("fresh"));
+        // Cells exactly: a fresh stage has an empty reason, a stage that cannot be restored gets no suffix.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Good\s*[│|]\s*fresh\s*[│|]\s*[│|]"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"New\s*[│|]\s*never run\s*[│|]\s*first time; no lock entry\s*[│|]"));
+    }
+
+    [Fact]
+    public void ReporterLinesGoThroughTheHostConsole()
+    {
+        var writer = new AnsiTextWriter(Console());
+        writer.WriteLine("one");
+        writer.WriteLine((string?)null);
+        writer.Write('x');
+        Assert.Equal("one\n\nx", output.ToString().Replace("\r", ""));
     }
 
     [Fact]
