@@ -106,6 +106,9 @@ public sealed class HostCommandLineTests : IDisposable
         var lines = repo.Output.Split('\n');
         Assert.Contains(lines, l => l.Contains("HostFirst") && l.Contains("stage"));
         Assert.Contains(lines, l => l.Contains("HostAll") && l.Contains("task") && l.Contains("the whole test graph"));
+        Assert.Contains(lines, l => l.Contains("Task") && l.Contains("Kind") && l.Contains("Description"));
+        // A task without a description shows an empty cell, not a placeholder.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"HostFirst\s*[│|]\s*stage\s*[│|]\s*[│|]"));
         Assert.DoesNotContain("Usage:", repo.Output);
         Assert.False(Directory.Exists(Path.Combine(repo.Root, "artifacts")));
     }
@@ -138,10 +141,10 @@ public sealed class HostCommandLineTests : IDisposable
     public async Task UnknownNamesListWhatExists()
     {
         Assert.Equal(2, await Run("--target", "Nope"));
-        Assert.Contains("error: no task named 'Nope'; tasks are: HostFirst, HostSecond, HostAll, HostGc, HostNote, HostStatus", repo.Output);
+        Assert.Contains("error: no task named 'Nope'; tasks are: HostFirst, HostSecond, HostAll, HostGc, HostLockNote, HostNote, HostReport, HostStatus", repo.Output);
         repo.ClearOutput();
-        Assert.Equal(2, await Run("--target", "HostAll", "--force-stage", "Nope"));
-        Assert.Contains("error: --force-stage Nope: no such stage; stages are: HostFirst, HostSecond", repo.Output);
+        Assert.Equal(2, await Run("--target", "HostAll", "--force-stage", "Nope", "--force-stage", "Nada"));
+        Assert.Contains("error: --force-stage Nope, Nada: no such stage; stages are: HostFirst, HostSecond, HostLockNote", repo.Output);
     }
 
     [Fact]
@@ -197,13 +200,30 @@ public sealed class HostCommandLineTests : IDisposable
         StageTables.PrintStatus(console, [
             new StageStatus("Good", Freshness.Fresh, ["should not show"], "f", true),
             new StageStatus("Old", Freshness.Stale, ["param x: 1 -> 2"], "f", true),
-            new StageStatus("New", Freshness.NeverRun, ["never run"], "f", false),
+            new StageStatus("New", Freshness.NeverRun, ["first time", "no lock entry"], "f", false),
         ]);
         var lines = repo.Output.Split('\n');
         Assert.DoesNotContain("should not show", repo.Output);
+        Assert.Contains("Stage status", repo.Output);
+        Assert.Contains(lines, l => l.Contains("Stage") && l.Contains("Status") && l.Contains("Reason"));
         Assert.Contains(lines, l => l.Contains("Old") && l.Contains("stale") && l.Contains("param x: 1 -> 2 (restorable from run-cache)"));
-        Assert.Contains(lines, l => l.Contains("New") && l.Contains("never run"));
-        Assert.Contains(lines, l => l.Contains("Good") && l.Contains("fresh"));
+        var fresh = Assert.Single(lines, l => l.Contains("New"));
+        Assert.Contains("never run", fresh);
+        Assert.Contains("first time; no lock entry", fresh);
+        Assert.DoesNotContain("restorable", fresh);
+        // Cells exactly: a fresh stage has an empty reason, a stage that cannot be restored gets no suffix.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Good\s*[│|]\s*fresh\s*[│|]\s*[│|]"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"New\s*[│|]\s*never run\s*[│|]\s*first time; no lock entry\s*[│|]"));
+    }
+
+    [Fact]
+    public void ReporterLinesGoThroughTheHostConsole()
+    {
+        var writer = new AnsiTextWriter(repo.Console());
+        writer.WriteLine("one");
+        writer.WriteLine((string?)null);
+        writer.Write('x');
+        Assert.Equal("one\n\nx", repo.Output.Replace("\r", ""));
     }
 
     [Fact]
@@ -217,9 +237,103 @@ public sealed class HostCommandLineTests : IDisposable
             new StageOutcome("Two", StageResult.UpToDate, "inputs and outputs unchanged", TimeSpan.Zero, "f"),
         ]);
         var lines = repo.Output.Split('\n');
+        Assert.Contains("Stages", repo.Output);
+        Assert.Contains(lines, l => l.Contains("Stage") && l.Contains("Result") && l.Contains("Time") && l.Contains("Why"));
         Assert.Contains(lines, l => l.Contains("One") && l.Contains("restored") && l.Contains("1.23 s") && l.Contains("outputs restored from run-cache"));
         Assert.Contains(lines, l => l.Contains("Two") && l.Contains("up-to-date") && l.Contains("0.00 s"));
     }
+
+    [Fact]
+    public async Task TheHostTakesTheLockForTheWholeBuildNamingTheTarget()
+    {
+        Assert.Equal(0, await Run("--target", "HostLockNote"));
+        var note = File.ReadAllText(Path.Combine(repo.Root, "artifacts", "hostlocknote", "owner.txt"));
+        Assert.StartsWith($"pid {Environment.ProcessId}, target HostLockNote, since ", note);
+        // Released at the end: the note is gone and the lock can be taken at once.
+        Assert.False(File.Exists(Path.Combine(StateDir, "build.lock.owner")));
+        using var again = BuildLock.Acquire(StateDir, "after", TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task ATargetIsReadOnlyOnlyWhenEverythingItRunsIs()
+    {
+        Directory.CreateDirectory(StateDir);
+        using var held = BuildLock.Acquire(StateDir, "the other build", TimeSpan.Zero);
+        // HostReport only reads, but it depends on stages that write: the build must wait for the lock.
+        Assert.Equal(1, await Run("--target", "HostReport", "--lock-wait", "0"));
+        Assert.Contains("gave up after 0 s", repo.Output);
+        Assert.False(File.Exists(Path.Combine(repo.Root, "artifacts", "hostfirst", "first.txt")));
+    }
+
+    [Fact]
+    public async Task TheBuildEndsWithTheStageTableAndSavesTheHashIndex()
+    {
+        Assert.Equal(0, await Run("--target", "HostAll"));
+        var index = Path.Combine(StateDir, "hashes.json");
+        File.Delete(index);
+        repo.ClearOutput();
+        // Nothing executes, so only the host's own save can bring the index back.
+        Assert.Equal(0, await Run("--target", "HostAll"));
+        Assert.True(File.Exists(index));
+        var lines = repo.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("Stage") && l.Contains("Result") && l.Contains("Why"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"HostSecond\s*[│|]\s*up-to-date\s*[│|]"));
+        var entry = Engine.LockFile.Load(Path.Combine(repo.Root, "artifacts", "star1.lock.json")).Get("HostFirst")!;
+        Assert.Equal("1", entry.Inputs.CodeVersion);
+    }
+
+    [Fact]
+    public async Task AStageDeclaringAnUnknownKeyStopsTheBuildBeforeAnythingRuns()
+    {
+        var code = await BuildHost.RunAsync(["--target", "BadDecl"], typeof(HostTests).Assembly, (cake, engine, options) => new BadDeclContext(cake, engine, options), repo.Console(), repo.Root);
+        Assert.Equal(1, code);
+        Assert.Contains("error: stage BadDecl: it reads params key 'nope.key', which params.yaml does not have", repo.Output);
+        Assert.False(Directory.Exists(Path.Combine(repo.Root, "artifacts", "runs")));
+    }
+
+    [Fact]
+    public async Task ADependencyReachedTwiceRunsOnce()
+    {
+        Assert.Equal(0, await Run("--target", "HostReport"));
+        var records = LatestStatuses();
+        Assert.Equal(["HostFirst", "HostSecond", "HostLockNote"], records);
+    }
+
+    private List<string> LatestStatuses() =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repo.Root, "artifacts", "runs", "latest.json"))).RootElement
+            .GetProperty("stages").EnumerateArray().Select(e => e.GetProperty("stage").GetString()!).ToList();
+
+    [Fact]
+    public void SingleDashOptionsTakeNoInlineValue() =>
+        Assert.Equal("unknown option '-t=X' (see --help)", Assert.Throws<ArgumentException>(() => HostOptions.Parse(["-t=X"])).Message);
+}
+
+/// <summary>A stage that records the build lock's owner note while it runs.</summary>
+[TaskName("HostLockNote")]
+[IsDependentOn(typeof(HostFirstTask))]
+public sealed class HostLockNoteTask : StageTask<HostTestContext>
+{
+    public override IReadOnlyList<string> Outputs => ["owner.txt"];
+
+    public override Task ExecuteAsync(HostTestContext context, Stages.StageContext stage, CancellationToken ct) =>
+        File.WriteAllTextAsync(stage.Output("owner.txt"), File.ReadAllText(Path.Combine(context.Workspace.StateDir, "build.lock.owner")), ct);
+}
+
+/// <summary>Reads only, but depends on writing stages, two of which share HostFirst (a diamond).</summary>
+[TaskName("HostReport")]
+[ReadOnlyTask]
+[IsDependentOn(typeof(HostSecondTask))]
+[IsDependentOn(typeof(HostLockNoteTask))]
+public sealed class HostReportTask : FrostingTask<HostTestContext>;
+
+public sealed class BadDeclContext(ICakeContext cake, StageEngine engine, HostOptions options) : StageBuildContext(cake, engine, options);
+
+[TaskName("BadDecl")]
+public sealed class BadDeclTask : StageTask<BadDeclContext>
+{
+    public override IReadOnlyList<string> ParamKeys => ["nope.key"];
+    public override IReadOnlyList<string> Outputs => ["x.txt"];
+    public override Task ExecuteAsync(BadDeclContext context, Stages.StageContext stage, CancellationToken ct) => Task.CompletedTask;
 }
 
 [TaskDescription("a task with no stage of its own, named after its class")]
