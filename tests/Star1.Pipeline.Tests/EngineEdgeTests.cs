@@ -381,6 +381,11 @@ public sealed class HashIndexTests : IDisposable
         Assert.Equal(1, index.FullHashes);
         index.Save();
 
+        // A second save with nothing new writes nothing: the index is not rewritten on every call.
+        File.SetLastWriteTimeUtc(Store, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        index.Save();
+        Assert.Equal(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(Store));
+
         var reloaded = HashIndex.Load(Store);
         Assert.Equal(ContentHash.OfString("abc"), reloaded.HashOf(file));
         Assert.Equal(0, reloaded.FullHashes);
