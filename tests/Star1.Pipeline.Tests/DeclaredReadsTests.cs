@@ -28,7 +28,7 @@ public sealed class DeclaredReadsTests : IDisposable
 
     private StageEngine Engine(params string[] sets)
     {
-        var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, sets), new TextStageReporter(repo.Log));
+        var engine = repo.BareEngine(null, sets);
         engine.Add(new StageDefinition
         {
             Name = "Make",
@@ -101,7 +101,7 @@ public sealed class DeclaredReadsTests : IDisposable
     public async Task ReadingAnUpstreamOutputThatIsNotDeclaredIsAnError()
     {
         await Build();
-        var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, []), new TextStageReporter(repo.Log));
+        var engine = repo.BareEngine();
         foreach (var stage in Engine().Stages.Take(1)) engine.Add(stage);
         engine.Add(new StageDefinition
         {

@@ -103,7 +103,7 @@ public sealed class GcTests : IDisposable
         var pruned = new List<IReadOnlySet<string>>();
         StageEngine Engine(string value)
         {
-            var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, [$"a.x={value}"]), new TextStageReporter(repo.Log));
+            var engine = repo.BareEngine(null, $"a.x={value}");
             engine.Add(new StageDefinition
             {
                 Name = "Memo",

@@ -15,7 +15,7 @@ public sealed class PreflightTests : IDisposable
 
     private StageEngine Engine()
     {
-        var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, []), new TextStageReporter(repo.Log));
+        var engine = repo.BareEngine();
         string[] files = ["data/one.txt", "data/two.txt"];
         engine.Add(new StageDefinition
         {

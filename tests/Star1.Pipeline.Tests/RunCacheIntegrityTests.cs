@@ -17,7 +17,7 @@ public sealed class RunCacheIntegrityTests : IDisposable
     /// <summary>A stage whose output changes from run to run for the same inputs when <paramref name="deterministic"/> is false.</summary>
     private StageEngine Engine(bool deterministic)
     {
-        var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, []), new TextStageReporter(repo.Log));
+        var engine = repo.BareEngine();
         engine.Add(new StageDefinition
         {
             Name = "Roll",

@@ -21,7 +21,7 @@ public sealed class CodeInFingerprintTests : IDisposable
     private StageEngine EngineRunning(Assembly plugin)
     {
         var stage = plugin.GetType("Plugin.Stage")!;
-        var engine = new StageEngine(repo.Workspace, ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, []), new TextStageReporter(repo.Log));
+        var engine = repo.BareEngine();
         engine.Add(new StageDefinition
         {
             Name = "Filter",

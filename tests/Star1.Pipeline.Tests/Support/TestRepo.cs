@@ -61,11 +61,14 @@ public sealed class TestRepo : IDisposable
 
     public StageEngine Engine(string? profile = null, params string[] sets)
     {
-        var parameters = ParamsLoader.Load(Path.Combine(Root, "params.yaml"), profile, sets);
-        var engine = new StageEngine(Workspace, parameters, new TextStageReporter(Log));
+        var engine = BareEngine(profile, sets);
         foreach (var stage in Stages()) engine.Add(stage);
         return engine;
     }
+
+    /// <summary>An engine on this repository with no stages: a test adds its own.</summary>
+    public StageEngine BareEngine(string? profile = null, params string[] sets) =>
+        new(Workspace, ParamsLoader.Load(Path.Combine(Root, "params.yaml"), profile, sets), new TextStageReporter(Log));
 
     public IEnumerable<StageDefinition> Stages()
     {
