@@ -165,6 +165,10 @@ public sealed class HostCommandLineTests : IDisposable
             Assert.Equal(0, await Run("--target", "HostStatus", "--lock-wait", "0"));
             Assert.Contains("fresh", repo.Output);
 
+            // --tree and --dryrun only read: they never wait for the lock either.
+            Assert.Equal(0, await Run("--target", "HostAll", "--tree", "--lock-wait", "0"));
+            Assert.Equal(0, await Run("--target", "HostAll", "--dryrun", "--lock-wait", "0"));
+
             repo.ClearOutput();
             Assert.Equal(1, await Run("--target", "HostAll", "--lock-wait", "0"));
             Assert.Contains("the other build", repo.Output);
