@@ -46,6 +46,12 @@ public static class BuildHost
             PrintDescriptions(console, graph);
             return 0;
         }
+        // The task list needs no target: --description works in a graph without a Default task too.
+        if (options.Describe)
+        {
+            PrintDescriptions(console, graph);
+            return 0;
+        }
         var target = graph.FirstOrDefault(t => string.Equals(t.Name, options.Target, StringComparison.OrdinalIgnoreCase));
         if (target is null)
         {
@@ -58,11 +64,6 @@ public static class BuildHost
         {
             console.MarkupLine($"[red]error:[/] --force-stage {Markup.Escape(string.Join(", ", unknownForced))}: no such stage; stages are: {Markup.Escape(string.Join(", ", graph.Where(t => t.IsStage).Select(t => t.Name)))}");
             return 2;
-        }
-        if (options.Describe)
-        {
-            PrintDescriptions(console, graph);
-            return 0;
         }
 
         var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir));

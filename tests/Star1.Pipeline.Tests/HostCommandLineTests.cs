@@ -111,6 +111,11 @@ public sealed class HostCommandLineTests : IDisposable
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"HostFirst\s*[│|]\s*stage\s*[│|]\s*[│|]"));
         Assert.DoesNotContain("Usage:", repo.Output);
         Assert.False(Directory.Exists(Path.Combine(repo.Root, "artifacts")));
+
+        // No target, and this graph has no Default task: the list needs none.
+        repo.ClearOutput();
+        Assert.Equal(0, await Run("--description"));
+        Assert.Contains("HostFirst", repo.Output);
     }
 
     [Fact]
