@@ -138,4 +138,28 @@ public sealed class GcTests : IDisposable
         Assert.Single(used);
         Assert.Equal(["item-3", "shared"], JsonSerializer.Deserialize<Dictionary<string, string[]>>(File.ReadAllText(used[0]))!["items"]);
     }
+
+    [Fact]
+    public async Task KeepDaysKeepsRecentlyUsedEntriesAndConflictsGoWithTheirEntry()
+    {
+        await GrowTheCache(last: 3);
+        // Age every entry but A's for a.x=5 by ten days; a conflict record sits beside A's entry for a.x=1.
+        var runs = Path.Combine(Cache, "runs");
+        var young = repo.BareEngine(null, "a.x=5");
+        foreach (var stage in repo.Stages()) young.Add(stage);
+        var youngPrints = new HashSet<string?> { young.Inspect("A").Fingerprint };
+        foreach (var file in Directory.GetFiles(runs))
+            if (!youngPrints.Contains(Path.GetFileNameWithoutExtension(file))) File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddDays(-10));
+        var old = repo.Engine(null, "a.x=1").Inspect("A").Fingerprint!;
+        var conflictDir = Directory.CreateDirectory(Path.Combine(Cache, "conflicts", old)).FullName;
+        File.WriteAllText(Path.Combine(conflictDir, "other.json"), "{}");
+        var orphan = Directory.CreateDirectory(Path.Combine(Cache, "conflicts", new string('0', 64))).FullName;
+
+        var report = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy(KeepDays: 1));
+        // Kept: the lock's four, and A's a.x=5 entry, used in the last day.
+        Assert.Equal((11, 5), (report.EntriesRemoved, report.EntriesKept));
+        Assert.False(Directory.Exists(conflictDir));
+        Assert.False(Directory.Exists(orphan));
+        Assert.Equal(["B", "C"], await repo.Executed(repo.Engine(null, "a.x=5")));
+    }
 }
