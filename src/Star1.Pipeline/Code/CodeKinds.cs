@@ -25,7 +25,12 @@ internal static class CodeKinds
 
     private static readonly string FrameworkRoot = FrameworkFolder();
 
-    public static CodeKind Of(Assembly assembly)
+    // Asked once per type a walk notes (thousands per stage); an assembly's kind never changes in a process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Assembly, CodeKind> Known = new();
+
+    public static CodeKind Of(Assembly assembly) => Known.GetOrAdd(assembly, Classify);
+
+    private static CodeKind Classify(Assembly assembly)
     {
         if (assembly.IsDynamic || string.IsNullOrEmpty(assembly.Location)) return CodeKind.Project;
         if (assembly.GetCustomAttribute<EngineAssemblyAttribute>() is not null) return CodeKind.Engine;

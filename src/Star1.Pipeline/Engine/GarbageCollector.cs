@@ -48,7 +48,7 @@ public static class GarbageCollector
         {
             referenced.UnionWith(entry.Outputs.Values.Select(o => o.Hash));
             foreach (var conflict in cache.Conflicts(entry.Fingerprint))
-                referenced.UnionWith(ReadEntry(conflict)?.Outputs.Values.Select(o => o.Hash) ?? []);
+                referenced.UnionWith(RunCache.TryRead(conflict)?.Outputs.Values.Select(o => o.Hash) ?? []);
         }
         foreach (var lockEntry in engine.Lock.Entries.Values) referenced.UnionWith(lockEntry.Outputs.Values.Select(o => o.Hash));
         int objects = 0;
@@ -144,17 +144,5 @@ public static class GarbageCollector
                     File.Delete(record);
         }
         return lines;
-    }
-
-    private static RunCache.RunEntry? ReadEntry(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<RunCache.RunEntry>(File.ReadAllBytes(path));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -89,13 +89,20 @@ public sealed class RunCache(string root)
     private RunEntry? Read(string fingerprint)
     {
         if (!Has(fingerprint)) return null;
+        var entry = TryRead(RunPath(fingerprint));
+        if (entry is null) Forget(fingerprint);
+        return entry;
+    }
+
+    /// <summary>A run entry or conflict record as stored; null when its JSON is damaged.</summary>
+    internal static RunEntry? TryRead(string path)
+    {
         try
         {
-            return JsonSerializer.Deserialize<RunEntry>(File.ReadAllBytes(RunPath(fingerprint)));
+            return JsonSerializer.Deserialize<RunEntry>(File.ReadAllBytes(path));
         }
         catch (JsonException)
         {
-            Forget(fingerprint);
             return null;
         }
     }
@@ -152,15 +159,7 @@ public sealed class RunCache(string root)
         if (!Directory.Exists(dir)) yield break;
         foreach (var path in Directory.EnumerateFiles(dir, "*.json"))
         {
-            RunEntry? entry;
-            try
-            {
-                entry = JsonSerializer.Deserialize<RunEntry>(File.ReadAllBytes(path));
-            }
-            catch (JsonException)
-            {
-                entry = null;
-            }
+            var entry = TryRead(path);
             yield return new EntryInfo(Path.GetFileNameWithoutExtension(path), entry?.Stage ?? "?", entry?.Outputs ?? [], File.GetLastWriteTimeUtc(path), path);
         }
     }
