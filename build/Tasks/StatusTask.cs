@@ -8,5 +8,5 @@ namespace Star1.Build.Tasks;
 public sealed class StatusTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) =>
-        StageTables.PrintStatus(context.Console, context.Engine.Stages.Select(s => context.Engine.Inspect(s.Name)));
+        StageTables.PrintStatus(context.Console, context.Engine.Stages.Select(s => context.Engine.InspectWithEstimate(s.Name)));
 }

@@ -137,7 +137,7 @@ public static class BuildHost
         }
         if (dryRun)
         {
-            StageTables.PrintStatus(console, closure.Where(t => t.IsStage).Select(t => engine.Inspect(t.Name)));
+            StageTables.PrintStatus(console, closure.Where(t => t.IsStage).Select(t => engine.InspectWithEstimate(t.Name)));
             var dry = new DryRunScriptHost(engineHost, cake, cake.Log);
             if (options.Exclusive) dry.Settings.UseExclusiveTarget();
             await dry.RunTargetAsync(target.Name);

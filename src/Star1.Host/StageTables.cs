@@ -54,6 +54,7 @@ public static class StageTables
             };
             var reason = s.State == Freshness.Fresh ? "" : string.Join("; ", s.Reasons) + (s.Restorable ? " (restorable from run-cache)" : "");
             if (s.WouldStop is { } stop) reason += $"; the run would stop here: {stop}";
+            else if (s.Estimate is { } estimate) reason += $"; {estimate}";
             table.AddRow(Markup.Escape(s.Stage), $"[{colour}]{word}[/]", Markup.Escape(reason));
         }
         console.Write(table);

@@ -35,6 +35,9 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
     /// <summary>Why the stage would stop before any work under these params (null: it can run).</summary>
     public virtual string? Preflight(EffectiveParams parameters, string repoRoot) => null;
 
+    /// <summary>What executing it would cost (requests, tokens, money), for --dryrun and Status; null: nothing to say.</summary>
+    public virtual string? Estimate(StageEstimateContext context) => null;
+
     /// <summary>Does the work, writing every declared output through <see cref="StageContext.Output"/>.</summary>
     public abstract Task ExecuteAsync(TContext context, StageContext stage, CancellationToken ct);
 
@@ -54,6 +57,7 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
         DataFiles = DataFiles,
         Caches = Caches,
         Preflight = Preflight,
+        Estimate = Estimate,
         CodeRoots = [GetType()],
         Execute = (stage, ct) => ExecuteAsync(context, stage, ct),
     };

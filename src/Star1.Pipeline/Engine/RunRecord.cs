@@ -19,7 +19,11 @@ public sealed record RunRecord(
     string? Error,
     IReadOnlyList<RunRecord.StageLine> Stages)
 {
-    public sealed record StageLine(string Stage, string Status, string Reason, double Seconds, string? Fingerprint);
+    public sealed record StageLine(string Stage, string Status, string Reason, double Seconds, string? Fingerprint)
+    {
+        /// <summary>What the stage counted (requests, cache hits, tokens, cost); absent when it counted nothing.</summary>
+        public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+    }
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -47,7 +51,7 @@ public sealed record RunRecord(
         DateTimeOffset.Now,
         error is null,
         error?.Message,
-        engine.Outcomes.Select(o => new StageLine(o.Stage, StatusWord(o.Result), o.Reason, Math.Round(o.Duration.TotalSeconds, 3), o.Fingerprint)).ToList());
+        engine.Outcomes.Select(o => new StageLine(o.Stage, StatusWord(o.Result), o.Reason, Math.Round(o.Duration.TotalSeconds, 3), o.Fingerprint) { Metrics = o.Metrics }).ToList());
 
     /// <summary>Writes latest.json and runs/&lt;timestamp&gt;.json; returns the path of the timestamped copy.</summary>
     public string Write(Workspace workspace)

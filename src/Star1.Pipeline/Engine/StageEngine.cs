@@ -96,6 +96,19 @@ public sealed partial class StageEngine
         return own with { State = Freshness.Stale, Reasons = reasons };
     }
 
+    /// <summary>
+    /// <see cref="Inspect"/>, plus the stage's own estimate of what executing it would cost when it would
+    /// execute (not fresh, not restorable): what Status and --dryrun print.
+    /// </summary>
+    public StageStatus InspectWithEstimate(string name)
+    {
+        var status = Inspect(name);
+        if (status.State is Freshness.Fresh or Freshness.Waiting || status.Restorable) return status;
+        var stage = stages[name];
+        var context = new StageEstimateContext(parameters, workspace.RepoRoot, workspace.OutputPath, cache => workspace.StageCacheDir(name, cache));
+        return status with { Estimate = stage.Estimate(context) };
+    }
+
     /// <summary>Freshness judged on the stage's own inputs as they are on disk now.</summary>
     private StageStatus InspectOwn(string name) => Evaluate(name).Status;
 
@@ -152,9 +165,9 @@ public sealed partial class StageEngine
         reporter.Info($"{name}: running ({why})");
         var staging = Path.Combine(workspace.StateDir, "staging", $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
+        var context = new StageContext(stage, parameters, workspace, staging, reporter, Hashes, code);
         try
         {
-            var context = new StageContext(stage, parameters, workspace, staging, reporter, Hashes, code);
             await stage.Execute(context, ct);
             // Inputs are taken again after the work: a stage may have fetched a data file it reads
             // (a download into the mirror), and the lock must describe what was actually read.
@@ -162,11 +175,12 @@ public sealed partial class StageEngine
             fingerprint = Fingerprint(stage, inputsAfter);
             RecordCacheUse(stage, fingerprint, context.CacheUse);
             Commit(stage, fingerprint, inputsAfter, staging);
-            return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint));
+            return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint) { Metrics = context.MetricsOrNull() });
         }
         catch (Exception e)
         {
-            Record(new StageOutcome(name, StageResult.Failed, e.Message, clock.Elapsed, fingerprint));
+            // A failed stage may still have spent money (requests answered before it stopped): keep its counts.
+            Record(new StageOutcome(name, StageResult.Failed, e.Message, clock.Elapsed, fingerprint) { Metrics = context.MetricsOrNull() });
             throw;
         }
         finally

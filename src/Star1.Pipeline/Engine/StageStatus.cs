@@ -10,6 +10,9 @@ public sealed record StageStatus(string Stage, Freshness State, IReadOnlyList<st
     /// <summary>Set when the stage has to execute and would stop before any work, with why (files missing).</summary>
     public string? WouldStop { get; init; }
 
+    /// <summary>Set when the stage would execute and can say what that costs (requests, tokens, money).</summary>
+    public string? Estimate { get; init; }
+
     public string Describe() => State switch
     {
         Freshness.Fresh => "fresh",
@@ -22,4 +25,8 @@ public sealed record StageStatus(string Stage, Freshness State, IReadOnlyList<st
 public enum StageResult { Executed, UpToDate, Restored, Failed, Accepted }
 
 /// <summary>What happened to a stage in this build, for the run record and the end-of-build table.</summary>
-public sealed record StageOutcome(string Stage, StageResult Result, string Reason, TimeSpan Duration, string? Fingerprint);
+public sealed record StageOutcome(string Stage, StageResult Result, string Reason, TimeSpan Duration, string? Fingerprint)
+{
+    /// <summary>What the stage counted while it ran (requests, cache hits, tokens, cost), failed runs included.</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}

@@ -107,4 +107,20 @@ public sealed class StageContext
         if (!CacheUse.TryGetValue(cache, out var set)) CacheUse[cache] = set = new(StringComparer.Ordinal);
         set.UnionWith(keys);
     }
+
+    private readonly SortedDictionary<string, double> metrics = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sets a count the run record keeps for this stage (requests sent, cache hits, tokens, cost). Not an output
+    /// and not hashed: it describes this run, which a restore does not repeat.
+    /// </summary>
+    public void RecordMetric(string name, double value)
+    {
+        lock (metrics) metrics[name] = value;
+    }
+
+    internal IReadOnlyDictionary<string, double>? MetricsOrNull()
+    {
+        lock (metrics) return metrics.Count == 0 ? null : new SortedDictionary<string, double>(metrics, StringComparer.Ordinal);
+    }
 }

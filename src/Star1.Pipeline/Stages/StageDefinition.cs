@@ -69,6 +69,12 @@ public sealed record StageDefinition
     /// </summary>
     public Func<EffectiveParams, string, string?> Preflight { get; init; } = (_, _) => null;
 
+    /// <summary>
+    /// What running it would cost, for --dryrun and Status (an LLM stage: the requests it would send after cache
+    /// hits, their tokens and price). Asked only of a stage that would execute; null: nothing to say.
+    /// </summary>
+    public Func<StageEstimateContext, string?> Estimate { get; init; } = _ => null;
+
     public required Func<StageContext, CancellationToken, Task> Execute { get; init; }
 
     /// <summary>The params keys read under these params: the fixed ones and the mode-dependent ones.</summary>
@@ -90,3 +96,9 @@ public sealed record StageDefinition
 /// keep and whether to only count, and returns how many entries and bytes it removed (or would remove).
 /// </summary>
 public sealed record StageCache(string Name, Func<string, IReadOnlySet<string>, bool, (int Entries, long Bytes)> Prune);
+
+/// <summary>
+/// What an estimate may look at, all read-only: the params, upstream outputs as they are on disk now (they may
+/// be missing or about to change when an upstream stage is not fresh) and the stage's inner cache folders.
+/// </summary>
+public sealed record StageEstimateContext(EffectiveParams Params, string RepoRoot, Func<string, string, string> UpstreamOutput, Func<string, string> CacheDir);
