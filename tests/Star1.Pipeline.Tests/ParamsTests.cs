@@ -158,8 +158,13 @@ public sealed class ParamsTests
         {
             var p = ParamsLoader.Load(path, profile);
             Assert.Equal(0.6, p.Get("collect.reference_tfidf_threshold").AsDouble());
-            Assert.Equal(1000, p.Get("select.size").AsInt());
+            Assert.Equal(10, p.Get("select.required_score").AsInt());
         }
-        Assert.Equal("paper", ParamsLoader.Load(path, "paper").Get("collect.corpus").AsString());
+        var paper = ParamsLoader.Load(path, "paper");
+        Assert.Equal("paper", paper.Get("collect.corpus").AsString());
+        Assert.Equal(1000, paper.Get("select.size").AsInt());
+        Assert.Equal("deepseek", paper.Get("reason.provider").AsString());
+        Assert.Equal("DEEPSEEK_API_KEY", paper.Get("llm.providers.deepseek.key_env").AsString());
+        Assert.Equal("offline", ParamsLoader.Load(path, "default").Get("reason.provider").AsString());
     }
 }
