@@ -79,6 +79,8 @@ public static class BuildHost
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;
         }
+        graph = WithoutUnreadUpstream<TContext>(graph, parameters);
+        target = graph.First(t => t.Type == target.Type);
 
         var closure = options.Exclusive ? [target] : Closure(target, graph);
         var dryRun = options.DryRun && !target.HandlesDryRun;
@@ -201,6 +203,21 @@ public static class BuildHost
             foreach (var dep in info.Dependencies) builder.IsDependentOn(TaskInfo.NameOf(dep));
         }
     }
+
+    /// <summary>
+    /// Drops the dependencies of a stage on upstream stages it reads nothing of under these params, so that
+    /// neither Cake nor the engine runs or waits for them.
+    /// </summary>
+    private static IReadOnlyList<TaskInfo> WithoutUnreadUpstream<TContext>(IReadOnlyList<TaskInfo> graph, EffectiveParams parameters)
+        where TContext : StageBuildContext =>
+        graph.Select(info =>
+        {
+            if (!info.IsStage || Activator.CreateInstance(info.Type) is not StageTask<TContext> stage || stage.ReadsFor(parameters) is not { } reads) return info;
+            var kept = info.Dependencies
+                .Where(d => !TaskInfo.Of(d).IsStage || reads.Any(r => r.StartsWith(TaskInfo.NameOf(d) + "/", StringComparison.Ordinal)))
+                .ToList();
+            return kept.Count == info.Dependencies.Count ? info : info with { Dependencies = kept };
+        }).ToList();
 
     /// <summary>The target and everything it depends on, dependencies first.</summary>
     private static List<TaskInfo> Closure(TaskInfo target, IReadOnlyList<TaskInfo> graph)

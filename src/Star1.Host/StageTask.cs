@@ -26,6 +26,13 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
     /// <summary>The upstream outputs it reads ("Stage/file"); null: all of them.</summary>
     public virtual IReadOnlyList<string>? Reads => null;
 
+    /// <summary>
+    /// The upstream outputs it reads under these params (by default <see cref="Reads"/>). An upstream stage it
+    /// reads nothing of is not a dependency under these params: Cake does not run it first and the engine does
+    /// not wait for it (Select reading a released file named in params instead of Score's output).
+    /// </summary>
+    public virtual IReadOnlyList<string>? ReadsFor(EffectiveParams parameters) => Reads;
+
     /// <summary>Data files read from outside the graph, worked out from params; hashed into the fingerprint.</summary>
     public virtual IEnumerable<string> DataFiles(EffectiveParams parameters, string repoRoot) => [];
 
@@ -52,7 +59,7 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
         Settings = Settings,
         Prompts = Prompts,
         Upstream = upstream,
-        UpstreamOutputs = Reads,
+        UpstreamOutputs = ReadsFor(context.Params),
         Outputs = Outputs,
         DataFiles = DataFiles,
         Caches = Caches,

@@ -63,6 +63,19 @@ public sealed class ReporterTests
     }
 
     [Fact]
+    public void ADetailFollowsTheCountsAndKeepsTheStepsClock()
+    {
+        var reporter = Reporter();
+        reporter.Progress("Reason", "requests", 0, 10, "0 cached");
+        now += TimeSpan.FromSeconds(2);
+        // The detail changes every call; the step is the same one, so its clock and deciles carry on.
+        reporter.Progress("Reason", "requests", 5, 10, "5 sent, 1200 tokens, $0.01");
+        now += TimeSpan.FromSeconds(2);
+        reporter.Progress("Reason", "requests", 10, 10, "10 sent, 2400 tokens, $0.02");
+        Assert.Equal(["Reason | requests: 5/10 (50%), ETA 00:00:02, 5 sent, 1200 tokens, $0.01", "Reason | requests: 10/10 (100%), 10 sent, 2400 tokens, $0.02"], Lines);
+    }
+
+    [Fact]
     public void TheSameStepRunAgainStartsItsOwnClock()
     {
         var reporter = Reporter();

@@ -105,7 +105,7 @@ public sealed partial class StageEngine
         var status = Inspect(name);
         if (status.State is Freshness.Fresh or Freshness.Waiting || status.Restorable) return status;
         var stage = stages[name];
-        var context = new StageEstimateContext(parameters, workspace.RepoRoot, workspace.OutputPath, cache => workspace.StageCacheDir(name, cache));
+        var context = new StageEstimateContext(parameters, workspace.RepoRoot, workspace.OutputPath, cache => workspace.StageCacheDir(name, cache), code.HashOf);
         return status with { Estimate = stage.Estimate(context) };
     }
 

@@ -6,8 +6,11 @@ public interface IStageReporter
     void Info(string message);
     void Warn(string message);
 
-    /// <summary>Progress of one step of a stage; the reporter works out rate and ETA.</summary>
-    void Progress(string stage, string step, long done, long total);
+    /// <summary>
+    /// Progress of one step of a stage; the reporter works out rate and ETA. <paramref name="detail"/> is shown
+    /// after the counts (tokens and cost so far, say); the step's name must stay the same from call to call.
+    /// </summary>
+    void Progress(string stage, string step, long done, long total, string? detail = null);
 }
 
 /// <summary>How much a reporter says: the host maps --verbosity onto these.</summary>
@@ -55,7 +58,7 @@ public sealed class TextStageReporter : IStageReporter
 
     public void Warn(string message) => writer.WriteLine($"warning: {message}");
 
-    public void Progress(string stage, string step, long done, long total)
+    public void Progress(string stage, string step, long done, long total, string? detail = null)
     {
         if (level < ReportLevel.Normal) return;
         var key = $"{stage}/{step}";
@@ -75,7 +78,8 @@ public sealed class TextStageReporter : IStageReporter
 
         var percent = total <= 0 ? 100 : done * 100 / total;
         var eta = done > 0 && !finished ? TimeSpan.FromTicks(elapsed.Ticks * (total - done) / done) : TimeSpan.Zero;
-        writer.WriteLine(Fit($"{stage} | {step}", $": {done}/{total} ({percent}%){(!finished && done > 0 ? $", ETA {eta:hh\\:mm\\:ss}" : "")}"));
+        var extra = detail is null ? "" : $", {detail}";
+        writer.WriteLine(Fit($"{stage} | {step}", $": {done}/{total} ({percent}%){(!finished && done > 0 ? $", ETA {eta:hh\\:mm\\:ss}" : "")}{extra}"));
     }
 
     /// <summary>

@@ -99,6 +99,7 @@ public sealed record StageCache(string Name, Func<string, IReadOnlySet<string>, 
 
 /// <summary>
 /// What an estimate may look at, all read-only: the params, upstream outputs as they are on disk now (they may
-/// be missing or about to change when an upstream stage is not fresh) and the stage's inner cache folders.
+/// be missing or about to change when an upstream stage is not fresh), the stage's inner cache folders, and the
+/// code hash an inner cache keys its entries by (<see cref="StageContext.CodeHashOf"/>).
 /// </summary>
-public sealed record StageEstimateContext(EffectiveParams Params, string RepoRoot, Func<string, string, string> UpstreamOutput, Func<string, string> CacheDir);
+public sealed record StageEstimateContext(EffectiveParams Params, string RepoRoot, Func<string, string, string> UpstreamOutput, Func<string, string> CacheDir, Func<Type, string> CodeHashOf);
