@@ -11,7 +11,8 @@ namespace Star1.Data.Deliberation.Parsing;
 /// <item>drop one leading label: an optional <c>Rewritten</c>/<c>Harmless</c>/<c>Benign</c>, then
 /// <c>question</c>/<c>request</c>/<c>prompt</c>/<c>look-alike</c>/<c>version</c>, then a colon (any case),
 /// e.g. "Harmless look-alike:", "Rewritten question:", "Question:";</item>
-/// <item>drop one pair of quotes around the whole text: "..", '..', “..”, ‘..’, «..» or `..`;</item>
+/// <item>drop one pair of quotes around the whole text: "..", '..', “..”, ‘..’, «..» or `..`, provided
+/// the text inside holds no other of that closing quote (so <c>"a" or "b"</c> is kept as it is);</item>
 /// <item>trim again. An empty result fails.</item>
 /// </list>
 /// Anything else, including several lines, is kept as the question: some source questions are multi-line.
@@ -36,7 +37,7 @@ public static partial class RewriteParser
         if (label.Success) text = text[label.Length..].TrimStart();
         if (text.Length >= 2)
             foreach (var (open, close) in Quotes)
-                if (text[0] == open && text[^1] == close) { text = text[1..^1]; break; }
+                if (text[0] == open && text[^1] == close && !text[1..^1].Contains(close)) { text = text[1..^1]; break; }
         text = text.Trim();
         return text.Length == 0
             ? ParseResult<string>.Failure("the rewritten question is empty (after removing a label, quotes and code fences)")
