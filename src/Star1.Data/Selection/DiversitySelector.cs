@@ -33,16 +33,16 @@ public static class DiversitySelector
         var categoryIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var groupIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var groups = new List<Group>();
-        var sourceCount = new List<long>();
-        var categoryCount = new List<long>();
+        var sourceCounts = new List<long>();
+        var categoryCounts = new List<long>();
 
         for (int i = 0; i < n; i++)
         {
             var (source, categories) = items[i];
-            int s = Intern(sourceIds, source, sourceCount);
-            var cats = categories.Distinct(StringComparer.Ordinal).Select(c => Intern(categoryIds, c, categoryCount)).Order().ToArray();
-            sourceCount[s]++;
-            foreach (int c in cats) categoryCount[c]++;
+            int s = Intern(sourceIds, source, sourceCounts);
+            var cats = categories.Distinct(StringComparer.Ordinal).Select(c => Intern(categoryIds, c, categoryCounts)).Order().ToArray();
+            sourceCounts[s]++;
+            foreach (int c in cats) categoryCounts[c]++;
             var key = s + ":" + string.Join(',', cats);
             if (!groupIds.TryGetValue(key, out int g))
             {
@@ -52,6 +52,7 @@ public static class DiversitySelector
             groups[g].Members.Add(i);
         }
 
+        long[] sourceCount = [.. sourceCounts], categoryCount = [.. categoryCounts];
         var removed = new bool[n];
         var alive = new List<Group>(groups);
         for (int left = n; left > size; left--)
