@@ -89,6 +89,13 @@ public sealed partial class PromptTemplate
         return sb.Append(_text, at, _text.Length - at).ToString();
     }
 
+    /// <summary>
+    /// The request every stage sends: the rendered template as the one user message (the paper's prompts have
+    /// no system message), with the caller's settings.
+    /// </summary>
+    public Star1.Llm.ChatRequest Request(Star1.Llm.GenerationSettings settings, params (string Name, string Value)[] values) =>
+        new([Star1.Llm.ChatMessage.User(Render(values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal)))], settings);
+
     private static string Supplied(IReadOnlyDictionary<string, string> values) =>
         string.Join(", ", values.Keys.Order(StringComparer.Ordinal).Select(k => $"{{{{{k}}}}}"));
 }

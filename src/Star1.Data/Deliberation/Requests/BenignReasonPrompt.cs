@@ -18,7 +18,7 @@ public sealed class BenignReasonPrompt
     public static BenignReasonPrompt Load(Func<string, string> read) => new(PromptTemplate.Load(PromptFiles.BenignReason, read));
 
     public ChatRequest Build(string question, GenerationSettings settings) =>
-        new([ChatMessage.User(_template.Render(new Dictionary<string, string> { ["question"] = question }))], settings);
+        _template.Request(settings, ("question", question));
 
     public LlmItem Item(BenignQuestion q, GenerationSettings settings) =>
         new(q.Id.ToString(CultureInfo.InvariantCulture), Build(q.Question, settings));

@@ -20,12 +20,7 @@ public sealed class BenignScorePrompt
     public ChatRequest Build(string question, string response, GenerationSettings settings)
     {
         var (reasoning, answer) = ChatAnswer.SplitInlineThinking(response);
-        return new([ChatMessage.User(_template.Render(new Dictionary<string, string>
-        {
-            ["question"] = question,
-            ["reasoning"] = reasoning ?? "",
-            ["answer"] = answer,
-        }))], settings);
+        return _template.Request(settings, ("question", question), ("reasoning", reasoning ?? ""), ("answer", answer));
     }
 
     public LlmItem Item(BenignReasoned q, GenerationSettings settings) =>

@@ -27,7 +27,7 @@ public sealed class ClassifyPrompt
         new(PromptTemplate.Load(PromptFiles.Classify, read), Policies.Load(read));
 
     public ChatRequest Build(string question, GenerationSettings settings) =>
-        new([ChatMessage.User(_template.Render(new Dictionary<string, string> { ["question"] = question, ["definitions"] = _definitions }))], settings);
+        _template.Request(settings, ("question", question), ("definitions", _definitions));
 
     public LlmItem Item(CollectedQuestion q, GenerationSettings settings) =>
         new(q.Id.ToString(CultureInfo.InvariantCulture), Build(q.Question, settings));

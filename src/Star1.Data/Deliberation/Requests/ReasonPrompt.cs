@@ -26,11 +26,7 @@ public sealed class ReasonPrompt
         new(PromptTemplate.Load(PromptFiles.Reason, read), Policies.Load(read));
 
     public ChatRequest Build(string question, IReadOnlyList<string> categories, GenerationSettings settings) =>
-        new([ChatMessage.User(_template.Render(new Dictionary<string, string>
-        {
-            ["question"] = question,
-            ["policies"] = _policies.RenderFor(categories),
-        }))], settings);
+        _template.Request(settings, ("question", question), ("policies", _policies.RenderFor(categories)));
 
     public LlmItem Item(ClassifiedQuestion q, GenerationSettings settings) =>
         new(q.Id.ToString(CultureInfo.InvariantCulture), Build(q.Question, q.Category, settings));

@@ -19,7 +19,7 @@ public sealed class RewritePrompt
     public static RewritePrompt Load(Func<string, string> read) => new(PromptTemplate.Load(PromptFiles.Rewrite, read));
 
     public ChatRequest Build(string question, GenerationSettings settings) =>
-        new([ChatMessage.User(_template.Render(new Dictionary<string, string> { ["question"] = question }))], settings);
+        _template.Request(settings, ("question", question));
 
     public LlmItem Item(StarOneRecord q, GenerationSettings settings) =>
         new(q.Id.ToString(CultureInfo.InvariantCulture), Build(q.Question, settings));

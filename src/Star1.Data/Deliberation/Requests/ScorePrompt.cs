@@ -28,13 +28,8 @@ public sealed class ScorePrompt
     public ChatRequest Build(string question, IReadOnlyList<string> categories, string response, GenerationSettings settings)
     {
         var (reasoning, answer) = ChatAnswer.SplitInlineThinking(response);
-        return new([ChatMessage.User(_template.Render(new Dictionary<string, string>
-        {
-            ["question"] = question,
-            ["policies"] = _policies.RenderFor(categories),
-            ["reasoning"] = reasoning ?? "",
-            ["answer"] = answer,
-        }))], settings);
+        return _template.Request(settings,
+            ("question", question), ("policies", _policies.RenderFor(categories)), ("reasoning", reasoning ?? ""), ("answer", answer));
     }
 
     public LlmItem Item(ReasonedQuestion q, GenerationSettings settings) =>
