@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Star1.Data.Collect;
+using Star1.Data.Selection;
+using Star1.Llm;
 
 namespace Star1.Data.Deliberation;
 
@@ -10,7 +13,10 @@ public sealed record ClassifiedQuestion(
     [property: JsonPropertyName("id")] int Id,
     [property: JsonPropertyName("question")] string Question,
     [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("category")] IReadOnlyList<string> Category);
+    [property: JsonPropertyName("category")] IReadOnlyList<string> Category)
+{
+    public static ClassifiedQuestion From(CollectedQuestion q, IReadOnlyList<string> categories) => new(q.Id, q.Question, q.Source, categories);
+}
 
 /// <summary>Reason's output: the stored response is <c>&lt;think&gt;\n{reasoning}\n&lt;/think&gt;\n\n{answer}</c> (<see cref="Star1.Llm.ChatAnswer.StoredText"/>).</summary>
 public sealed record ReasonedQuestion(
@@ -18,7 +24,11 @@ public sealed record ReasonedQuestion(
     [property: JsonPropertyName("question")] string Question,
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("category")] IReadOnlyList<string> Category,
-    [property: JsonPropertyName("response")] string Response);
+    [property: JsonPropertyName("response")] string Response)
+{
+    /// <summary>Stores the answer as the released form <c>&lt;think&gt;\n{reasoning}\n&lt;/think&gt;\n\n{answer}</c>.</summary>
+    public static ReasonedQuestion From(ClassifiedQuestion q, ChatAnswer answer) => new(q.Id, q.Question, q.Source, q.Category, answer.StoredText);
+}
 
 /// <summary>The three 0-10 criteria of the scoring rubric (paper section 2.3), named as the model answers them.</summary>
 public sealed record SafetyScores(
@@ -46,7 +56,10 @@ public sealed record ScoredQuestion(
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("category")] IReadOnlyList<string> Category,
     [property: JsonPropertyName("response")] string Response,
-    [property: JsonPropertyName("score")] SafetyScores Score);
+    [property: JsonPropertyName("score")] SafetyScores Score)
+{
+    public static ScoredQuestion From(ReasonedQuestion q, SafetyScores score) => new(q.Id, q.Question, q.Source, q.Category, q.Response, score);
+}
 
 /// <summary>Rewrite's output: a STAR-1 question turned into a harmless look-alike (appendix E), with where it came from.</summary>
 public sealed record BenignQuestion(
@@ -54,7 +67,10 @@ public sealed record BenignQuestion(
     [property: JsonPropertyName("question")] string Question,
     [property: JsonPropertyName("original_question")] string OriginalQuestion,
     [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("category")] IReadOnlyList<string> Category);
+    [property: JsonPropertyName("category")] IReadOnlyList<string> Category)
+{
+    public static BenignQuestion From(StarOneRecord r, string rewritten) => new(r.Id, rewritten, r.Question, r.Source, r.Category);
+}
 
 /// <summary>BenignReason's output: the benign question and R1's response to it alone (no policies).</summary>
 public sealed record BenignReasoned(
@@ -63,7 +79,10 @@ public sealed record BenignReasoned(
     [property: JsonPropertyName("original_question")] string OriginalQuestion,
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("category")] IReadOnlyList<string> Category,
-    [property: JsonPropertyName("response")] string Response);
+    [property: JsonPropertyName("response")] string Response)
+{
+    public static BenignReasoned From(BenignQuestion q, ChatAnswer answer) => new(q.Id, q.Question, q.OriginalQuestion, q.Source, q.Category, answer.StoredText);
+}
 
 /// <summary>The three 1-5 criteria of the benign rubric (appendix E).</summary>
 public sealed record BenignScores(
@@ -89,4 +108,7 @@ public sealed record BenignScored(
     [property: JsonPropertyName("original_question")] string OriginalQuestion,
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("category")] IReadOnlyList<string> Category,
-    [property: JsonPropertyName("score")] BenignScores Score);
+    [property: JsonPropertyName("score")] BenignScores Score)
+{
+    public static BenignScored From(BenignReasoned q, BenignScores score) => new(q.Id, q.Question, q.Response, q.OriginalQuestion, q.Source, q.Category, score);
+}
