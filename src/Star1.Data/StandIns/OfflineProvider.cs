@@ -1,0 +1,69 @@
+using Star1.Data.Collect.Funnel;
+using Star1.Llm;
+
+namespace Star1.Data.StandIns;
+
+/// <summary>
+/// The offline default profile's language models: deterministic STAND-INS, no network, no keys. They are not
+/// models; each reads only the rendered request (the same text a real model gets), finds the blocks its
+/// template writes, and answers in the shape a real model would, so the stages, parsers, caches and selection
+/// run exactly as they would with GPT-4o and DeepSeek-R1. Dispatches on <see cref="GenerationSettings.Model"/>:
+/// <list type="bullet">
+/// <item><c>standin-classifier</c>: <see cref="StandInClassifier"/> (MiniLM similarity to the definitions);</item>
+/// <item><c>standin-reasoner</c>: <see cref="StandInReasoner"/> (policy-citing traces; benign answers without policies);</item>
+/// <item><c>standin-scorer</c>: <see cref="StandInScorer"/> (the 0-10 rubric);</item>
+/// <item><c>standin-rewriter</c>: <see cref="StandInRewriter"/> (lexicon look-alikes);</item>
+/// <item><c>standin-benign-scorer</c>: <see cref="StandInBenignScorer"/> (the 1-5 rubric).</item>
+/// </list>
+/// </summary>
+public sealed class OfflineProvider : IChatProvider
+{
+    public const string Classifier = "standin-classifier";
+    public const string Reasoner = "standin-reasoner";
+    public const string Scorer = "standin-scorer";
+    public const string Rewriter = "standin-rewriter";
+    public const string BenignScorer = "standin-benign-scorer";
+
+    /// <summary>The model names this provider answers for.</summary>
+    public static IReadOnlyList<string> Models { get; } = [Classifier, Reasoner, Scorer, Rewriter, BenignScorer];
+
+    private readonly Func<ISentenceEmbedder>? _embedder;
+    private readonly Lazy<StandInClassifier> _classifier;
+
+    /// <param name="codeTag">
+    /// What identifies the stand-ins' behaviour in the request cache key, e.g. the code hash of this type
+    /// (a stage's <c>CodeHashOf(typeof(OfflineProvider))</c>), so editing a stand-in never serves old answers.
+    /// </param>
+    /// <param name="embedder">
+    /// Makes the sentence embedder the classifier uses (all-MiniLM-L6-v2 in the pipeline). Called once, on the
+    /// first classification request, so the other roles never load the model; null when no classification is asked.
+    /// </param>
+    public OfflineProvider(string codeTag, Func<ISentenceEmbedder>? embedder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(codeTag);
+        Identity = "offline:" + codeTag;
+        _embedder = embedder;
+        _classifier = new(() => new StandInClassifier(_embedder?.Invoke()
+            ?? throw new StandInException($"stand-in {Classifier}: no sentence embedder was given to the offline provider")));
+    }
+
+    public string Identity { get; }
+
+    public Task<ChatAnswer> CompleteAsync(ChatRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ct.ThrowIfCancellationRequested();
+        var model = request.Settings.Model;
+        var prompt = PromptBlocks.PromptOf(request, model);
+        ChatAnswer answer = model switch
+        {
+            Classifier => _classifier.Value.Answer(prompt),
+            Reasoner => StandInReasoner.Answer(prompt),
+            Scorer => StandInScorer.Answer(prompt),
+            Rewriter => StandInRewriter.Answer(prompt),
+            BenignScorer => StandInBenignScorer.Answer(prompt),
+            _ => throw new StandInException($"the offline provider has no stand-in for model '{model}'; it knows {string.Join(", ", Models)}"),
+        };
+        return Task.FromResult(answer);
+    }
+}
