@@ -101,6 +101,9 @@ public sealed partial class RequestCache : IDisposable
         _memory.Set(key, answer, new MemoryCacheEntryOptions { Size = size });
     }
 
+    /// <summary>Reports a warning where this cache's warnings go (the stage's reporter, or standard error).</summary>
+    internal void Warn(string message) => _warn(message);
+
     /// <summary>Number of stored answers.</summary>
     public long Count()
     {

@@ -73,18 +73,22 @@ public sealed class OpenAiChatProvider : IChatProvider
     /// the SDK's network timeout become retryable errors, HTTP errors keep their status and Retry-After, and a
     /// 401 becomes <see cref="ApiKeyRejectedException"/>. Cancellation by the caller passes through unchanged.
     /// </summary>
-    internal async Task<PipelineResponse> SendAsync(Func<Task<ClientResult>> call, CancellationToken ct)
+    internal Task<PipelineResponse> SendAsync(Func<Task<ClientResult>> call, CancellationToken ct) =>
+        SendAsync(async () => (await call().ConfigureAwait(false)).GetRawResponse(), ct);
+
+    internal async Task<PipelineResponse> SendAsync(Func<Task<PipelineResponse>> call, CancellationToken ct)
     {
         PipelineResponse response;
-        try { response = (await call().ConfigureAwait(false)).GetRawResponse(); }
+        try { response = await call().ConfigureAwait(false); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new ChatTransportException($"{Identity}: no response within the network timeout", null, retryable: true);
         }
         catch (ClientResultException ex) when (!ct.IsCancellationRequested)
         {
-            // With NoThrow, an exception here means no HTTP response at all (refused, reset, DNS).
-            throw new ChatTransportException($"{Identity}: connection failed ({Describe(ex)})", ex.Status == 0 ? null : ex.Status, retryable: true);
+            // The SDK's typed calls throw on an HTTP error; otherwise it means no HTTP response at all (refused, reset, DNS).
+            if (ex.GetRawResponse() is { Status: >= 400 } failed) throw ErrorFor(failed);
+            throw new ChatTransportException($"{Identity}: connection failed ({Describe(ex)})", null, retryable: true);
         }
         catch (HttpRequestException ex) when (!ct.IsCancellationRequested)
         {
