@@ -24,8 +24,9 @@ public sealed record LlmRunResult<T>(IReadOnlyList<LlmSuccess<T>> Successes, IRe
         int total = Successes.Count + Failures.Count;
         if (total == 0 || Failures.Count <= share * total) return this;
         var examples = string.Join("; ", Failures.Take(3).Select(f => $"{f.Id}: {f.Reason}"));
-        var failed = ((double)Failures.Count / total).ToString("P1", CultureInfo.InvariantCulture);
-        var allowed = share.ToString("P1", CultureInfo.InvariantCulture);
+        var failed = Percent((double)Failures.Count / total);
+        var allowed = Percent(share);
+        static string Percent(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         throw new LlmRunException(
             $"{stageName}: {Failures.Count} of {total} items failed ({failed}), more than the {allowed} allowed. " +
             $"First: {examples}. The {Successes.Count} successes and every answer received are in the request cache: " +
