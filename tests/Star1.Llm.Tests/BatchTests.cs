@@ -103,6 +103,20 @@ public class BatchTests
     }
 
     [Fact]
+    public async Task A_rejected_key_stops_a_batch_run_naming_the_variable()
+    {
+        await using var h = await Harness.StartAsync();
+        await using var strict = await FakeOpenAiServer.StartAsync(requiredKey: "sk-the-right-one");
+        using var cache = h.Cache();
+        var runner = new LlmRunner(new Providers.OpenAiChatProvider(strict.BaseUrl, h.KeyVariable), cache, BatchOptions());
+        var ex = await Assert.ThrowsAsync<LlmRunException>(() => runner.RunAsync(Harness.Items(3), Harness.Text, default));
+        Assert.StartsWith($"Test: openai-compatible {strict.BaseUrl} rejected the API key in the environment variable {h.KeyVariable}", ex.Message);
+        Assert.DoesNotContain(h.Key, ex.ToString());
+        Assert.Equal(1, strict.Count(FakeOpenAiServer.Rejected)); // the upload, not retried
+        Assert.Equal(0, strict.Count(FakeOpenAiServer.Upload));
+    }
+
+    [Fact]
     public async Task A_batch_that_would_pass_the_budget_is_not_created()
     {
         await using var h = await Harness.StartAsync();

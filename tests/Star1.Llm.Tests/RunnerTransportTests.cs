@@ -72,6 +72,19 @@ public class RunnerTransportTests
     }
 
     [Fact]
+    public async Task A_refused_connection_is_retried_then_fails_the_item()
+    {
+        await using var h = await Harness.StartAsync();
+        var provider = h.Provider();
+        await h.Server.DisposeAsync();
+        using var cache = h.Cache();
+        var result = await new LlmRunner(provider, cache, Harness.Fast(o => o with { TransportRetries = 2 })).RunAsync(Harness.Items(2), Harness.Text, default);
+        Assert.Equal(2, result.Failures.Count);
+        Assert.Contains("connection failed", result.Failures[0].Reason);
+        Assert.Equal(6, result.Usage.RequestsSent); // 1 + 2 retries each
+    }
+
+    [Fact]
     public async Task A_400_is_not_retried()
     {
         await using var h = await Harness.StartAsync();
@@ -95,7 +108,8 @@ public class RunnerTransportTests
         var ex = await Assert.ThrowsAsync<LlmRunException>(() => runner.RunAsync(Harness.Items(200), Harness.Text, default));
         Assert.Contains($"rejected the API key in the environment variable {h.KeyVariable}", ex.Message);
         Assert.DoesNotContain(h.Key, ex.ToString());
-        Assert.True(strict.Count(FakeOpenAiServer.Chat) <= 4, $"{strict.Count(FakeOpenAiServer.Chat)} requests were sent after the key was rejected");
+        Assert.InRange(strict.Count(FakeOpenAiServer.Rejected), 1, 4); // at most what was in flight, not 200
+        Assert.Equal(0, strict.Count(FakeOpenAiServer.Chat));
     }
 
     [Fact]

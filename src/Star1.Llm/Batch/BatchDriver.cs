@@ -151,7 +151,7 @@ internal sealed class BatchDriver(IBatchApi api, RequestCache cache, LlmRunOptio
             {
                 if (line.Answer is { } answer)
                 {
-                    cache.Put(line.Key, answer);
+                    cache.Store(line.Key, answer);
                     _fresh.Add(line.Key);
                     var c = TokenEstimate.Cost(answer.InputTokens, answer.OutputTokens, options);
                     meter.Answered(answer, c);

@@ -82,6 +82,16 @@ public sealed partial class RequestCache : IDisposable
     /// <summary>Stores an answer as received (committed before this returns) and records the key as used.</summary>
     public void Put(string key, ChatAnswer answer)
     {
+        Store(key, answer);
+        _used.TryAdd(key, 0);
+    }
+
+    /// <summary>
+    /// Stores without recording the key as used: batch output is stored as it arrives, and an earlier run's batch
+    /// may hold answers no item of this run asks for; the ones it does ask for are recorded when read.
+    /// </summary>
+    internal void Store(string key, ChatAnswer answer)
+    {
         var json = StoredAnswer.Write(answer);
         lock (_gate)
         {
@@ -90,7 +100,6 @@ public sealed partial class RequestCache : IDisposable
             _upsert.Parameters[2].Value = DateTime.UtcNow.ToString("O");
             _upsert.ExecuteNonQuery();
         }
-        _used.TryAdd(key, 0);
         Remember(key, answer);
     }
 

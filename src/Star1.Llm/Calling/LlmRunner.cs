@@ -43,7 +43,8 @@ public sealed class LlmRunner
         if (_options.UseBatch)
         {
             var driver = new BatchDriver(new OpenAiBatchApi((OpenAiChatProvider)_provider), _cache, _options, _provider.Identity, transport, run.Budgets, run.Meter, _time);
-            await driver.RunAsync(items, parse, outcomes, i => Report(run), ct).ConfigureAwait(false);
+            try { await driver.RunAsync(items, parse, outcomes, _ => Report(run), ct).ConfigureAwait(false); }
+            catch (ApiKeyRejectedException ex) { throw new LlmRunException($"{_options.StageName}: {ex.Message}", ex); }
         }
         else
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Star1.Llm.Providers;
@@ -104,6 +103,4 @@ internal static class ChatJson
         catch (JsonException) { }
         return null;
     }
-
-    public static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,7 @@ namespace Star1.Llm.Testing;
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
-    public const string Chat = "chat", Upload = "files.upload", Download = "files.content", CreateBatch = "batches.create", GetBatch = "batches.get";
+    public const string Rejected = "rejected", Chat = "chat", Upload = "files.upload", Download = "files.content", CreateBatch = "batches.create", GetBatch = "batches.get";
 
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
@@ -76,6 +76,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var method = ctx.Request.Method;
         if (RequiredKey is not null && ctx.Request.Headers.Authorization.ToString() != "Bearer " + RequiredKey)
         {
+            Bump(Rejected);
             var given = ctx.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
             await Error(ctx, 401, $"Incorrect API key provided: {given}. You can find your API key at https://example.invalid.").ConfigureAwait(false);
             return;
