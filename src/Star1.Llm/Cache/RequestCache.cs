@@ -66,7 +66,8 @@ public sealed partial class RequestCache : IDisposable
         lock (_gate)
         {
             _select.Parameters[0].Value = key;
-            json = _select.ExecuteScalar() as string;
+            try { json = _select.ExecuteScalar() as string; }
+            catch (SqliteException ex) { throw Failed("read", key, ex); }
         }
         if (json is null) return null;
         var answer = StoredAnswer.TryRead(json, out var problem);
@@ -98,10 +99,15 @@ public sealed partial class RequestCache : IDisposable
             _upsert.Parameters[0].Value = key;
             _upsert.Parameters[1].Value = json;
             _upsert.Parameters[2].Value = DateTime.UtcNow.ToString("O");
-            _upsert.ExecuteNonQuery();
+            try { _upsert.ExecuteNonQuery(); }
+            catch (SqliteException ex) { throw Failed("write", key, ex); }
         }
         Remember(key, answer);
     }
+
+    // SQLite's own messages ("disk I/O error", "database is locked") do not say which file or entry.
+    private IOException Failed(string what, string key, SqliteException ex) =>
+        new($"request cache {FilePath}: cannot {what} entry {key}: {ex.Message}", ex);
 
     private void Remember(string key, ChatAnswer answer)
     {
