@@ -103,6 +103,14 @@ public class ProviderTests
         else Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), parsed);
     }
 
+    [Theory]
+    [InlineData("https://myres.openai.azure.com/openai/v1", true)]
+    [InlineData("https://myres.cognitiveservices.azure.com/openai/v1", true)]
+    [InlineData("https://api.openai.com/v1", false)]
+    [InlineData("https://openai.azure.com.evil.example/v1", false)]
+    public void Only_azure_hosts_get_the_key_in_an_api_key_header(string url, bool azure) =>
+        Assert.Equal(azure, AzureKeyHeader.Applies(new Uri(url)));
+
     [Fact]
     public async Task A_refused_connection_is_a_retryable_transport_error()
     {

@@ -8,7 +8,7 @@ namespace Star1.Llm.Providers;
 
 /// <summary>
 /// Any OpenAI-compatible chat endpoint (OpenAI, DeepSeek, vLLM, Ollama, NIM, Azure's OpenAI-compatible v1
-/// endpoint) through the official SDK. The SDK brings authentication, the endpoint and the HTTP pipeline;
+/// endpoint, which also gets the key in its <c>api-key</c> header) through the official SDK. The SDK brings authentication, the endpoint and the HTTP pipeline;
 /// the JSON is ours (<see cref="ChatJson"/>) so that exactly the settings a stage set are sent and
 /// <c>reasoning_content</c> can be read. The SDK's own retry policy is switched off: retries, timeouts and
 /// rate limits are the runner's (Polly), counted and bounded in one place.
@@ -40,6 +40,7 @@ public sealed class OpenAiChatProvider : IChatProvider
             // No SDK logging: requests carry prompts and headers we do not want in any log.
             ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false, EnableMessageLogging = false, EnableMessageContentLogging = false },
         };
+        if (AzureKeyHeader.Applies(options.Endpoint)) options.AddPolicy(new AzureKeyHeader(_key), PipelinePosition.PerCall);
         Client = new OpenAIClient(new ApiKeyCredential(_key), options);
     }
 
