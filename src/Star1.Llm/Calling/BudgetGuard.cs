@@ -11,8 +11,6 @@ internal sealed class BudgetGuard(LlmRunOptions options)
     private readonly LlmBudget? _stage = options.Budget is { } b ? new LlmBudget(b, "stage " + options.StageName) : null;
     private readonly LlmBudget? _build = options.SharedBudget;
 
-    public bool Unlimited => _stage is null && _build is null;
-
     /// <summary>Reserves <paramref name="estimate"/> in every budget, or throws <see cref="LlmBudgetExceededException"/>.</summary>
     public void Reserve(decimal estimate, int requests = 1)
     {
