@@ -7,6 +7,8 @@ return args.FirstOrDefault() switch
     "engine" => await EngineBench.Run(args[1..]),
     "engine-host" => await EngineBench.Host(args[1..]),
     "funnel" => FunnelBench.Run(args[1..]),
+    "llm" => await LlmBench.Run(args[1..]),
+    "llm-server" => await LlmBench.Server(args[1..]),
     _ => Usage(),
 };
 
@@ -17,5 +19,7 @@ static int Usage()
     Console.Error.WriteLine("         no-op re-run of a 20-stage graph with 1 GB of outputs, as a ratio to the host's bare start-up");
     Console.Error.WriteLine("  funnel [--sizes 10000,100000] [--dense-size 10000] [--tests 2500] [--repeat 3]");
     Console.Error.WriteLine("         decontamination funnel steps 1-4: sparse production code vs the original's dense matrices");
+    Console.Error.WriteLine("  llm [--requests 5000] [--concurrency 64] [--latency-ms 200]");
+    Console.Error.WriteLine("         LLM calling layer against a fake OpenAI-compatible server: throughput vs the concurrency bound, CPU per request, cached re-run");
     return 2;
 }
