@@ -2,8 +2,12 @@ using Star1.Host;
 
 namespace Star1.Build.Tasks;
 
-/// <summary>The whole paper as far as its stages have landed (today: section 2.1, Collect).</summary>
+/// <summary>
+/// The whole paper as far as its stages have landed: section 2.1 (Collect), 2.2-2.3 (Classify, Reason, Score,
+/// Select) and the over-refusal branch of section 4.3 (Rewrite, BenignReason, BenignScore, BenignSelect).
+/// </summary>
 [TaskName("Star1")]
-[IsDependentOn(typeof(CollectTask))]
+[IsDependentOn(typeof(SelectTask))]
+[IsDependentOn(typeof(BenignSelectTask))]
 [TaskDescription("Reproduce the paper: every stage, each skipped when fresh")]
 public sealed class Star1Task : FrostingTask<BuildContext>;

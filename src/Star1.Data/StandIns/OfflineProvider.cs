@@ -41,13 +41,16 @@ public sealed class OfflineProvider : IChatProvider
     public OfflineProvider(string codeTag, Func<ISentenceEmbedder>? embedder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(codeTag);
-        Identity = "offline:" + codeTag;
+        Identity = IdentityFor(codeTag);
         _embedder = embedder;
         _classifier = new(() => new StandInClassifier(_embedder?.Invoke()
             ?? throw new StandInException($"stand-in {Classifier}: no sentence embedder was given to the offline provider")));
     }
 
     public string Identity { get; }
+
+    /// <summary>The identity a provider with this code tag has, without making one (what --dryrun looks up).</summary>
+    public static string IdentityFor(string codeTag) => "offline:" + codeTag;
 
     public Task<ChatAnswer> CompleteAsync(ChatRequest request, CancellationToken ct)
     {

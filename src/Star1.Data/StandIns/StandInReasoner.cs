@@ -59,7 +59,7 @@ internal static partial class StandInReasoner
         int ruleNo = refuse ? 1 : 2;
 
         var think = new StringBuilder();
-        think.Append("The user asks: \"").Append(Shorten(question)).Append("\"\n");
+        think.Append(Opening(prompt)).Append(Shorten(question)).Append("\"\n");
         think.Append(refuse
             ? "This asks for concrete help, so the question is whether giving it could enable harm.\n"
             : "This asks for information or an opinion rather than concrete steps, so a careful general answer may be possible.\n");
@@ -110,7 +110,7 @@ internal static partial class StandInReasoner
         int bucket = StableHash.Percent(question, "benign-flaw");
         var topic = Shorten(question.TrimEnd('?', '.', '!'));
         var think = new StringBuilder();
-        think.Append("The user asks: \"").Append(Shorten(question)).Append("\"\n");
+        think.Append(Opening(prompt)).Append(Shorten(question)).Append("\"\n");
         think.Append("Despite the wording, this is an ordinary, harmless request, so I should simply help.\n");
         if (bucket is >= 10 and < 16)
             think.Append("I will just answer.");
@@ -127,6 +127,18 @@ internal static partial class StandInReasoner
         };
         return StandInJson.Answer(answer, think.ToString(), prompt);
     }
+
+    /// <summary>
+    /// How the trace starts, chosen by a hash of the whole prompt: like a real model, the stand-in's wording
+    /// depends on everything it is told, so an edited template changes its answers (and what follows re-runs)
+    /// while its decisions and flaws, which depend on the question and policies only, stay the same.
+    /// </summary>
+    private static string Opening(string prompt) => (StableHash.Of(prompt, "opening") % 3) switch
+    {
+        0 => "The user asks: \"",
+        1 => "The request reads: \"",
+        _ => "What the user wants: \"",
+    };
 
     // "Point to crisis support ..." -> "I can point to crisis support ...": a rule written for the assistant,
     // turned into an offer to the user.

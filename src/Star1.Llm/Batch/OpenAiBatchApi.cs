@@ -17,8 +17,11 @@ namespace Star1.Llm.Batch;
 /// </summary>
 internal sealed class OpenAiBatchApi(OpenAiChatProvider provider) : IBatchApi
 {
-    private readonly OpenAIFileClient _files = provider.Client.GetOpenAIFileClient();
-    private readonly BatchClient _batches = provider.Client.GetBatchClient();
+    // Made on first use: a batch run whose answers are all cached never reads the key.
+    private readonly Lazy<OpenAIFileClient> _fileClient = new(provider.Client.GetOpenAIFileClient);
+    private readonly Lazy<BatchClient> _batchClient = new(provider.Client.GetBatchClient);
+    private OpenAIFileClient _files => _fileClient.Value;
+    private BatchClient _batches => _batchClient.Value;
 
     public async Task<string> UploadAsync(BinaryData jsonl, string fileName, CancellationToken ct)
     {

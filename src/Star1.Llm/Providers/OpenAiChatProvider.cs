@@ -15,14 +15,15 @@ namespace Star1.Llm.Providers;
 /// </summary>
 public sealed class OpenAiChatProvider : IChatProvider
 {
-    private readonly string _key;
+    private readonly Lazy<(string Key, OpenAIClient Client)> _connection;
     private readonly ConcurrentDictionary<string, ChatClient> _chats = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     /// <param name="baseUrl">e.g. https://api.openai.com/v1, https://api.deepseek.com/v1, http://localhost:8000/v1.
     /// User info, query and fragment are neither sent nor hashed.</param>
-    /// <param name="apiKeyVariable">the NAME of the environment variable that holds the key; read now, so a
-    /// missing key stops the stage before any request.</param>
+    /// <param name="apiKeyVariable">the NAME of the environment variable that holds the key; read when the first
+    /// request is about to go out (a stage whose answers are all cached needs no key), so a missing key stops
+    /// the run before anything is sent, naming the variable.</param>
     /// <param name="networkTimeout">the SDK's socket-level limit; keep it above the runner's per-request timeout,
     /// which is the one meant to fire.</param>
     public OpenAiChatProvider(string baseUrl, string apiKeyVariable, TimeSpan? networkTimeout = null, TimeProvider? time = null)
@@ -30,19 +31,31 @@ public sealed class OpenAiChatProvider : IChatProvider
         var uri = EndpointIdentity.Parse(baseUrl);
         Endpoint = EndpointIdentity.Public(uri);
         KeyVariable = apiKeyVariable;
-        _key = ApiKey.FromEnvironment(apiKeyVariable, Endpoint);
         _time = time ?? TimeProvider.System;
+        var timeout = networkTimeout ?? TimeSpan.FromMinutes(10);
+        _connection = new(() => Connect(apiKeyVariable, timeout));
+    }
+
+    private (string Key, OpenAIClient Client) Connect(string apiKeyVariable, TimeSpan networkTimeout)
+    {
+        var key = ApiKey.FromEnvironment(apiKeyVariable, Endpoint);
         var options = new OpenAIClientOptions
         {
             Endpoint = new Uri(Endpoint),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(10),
+            NetworkTimeout = networkTimeout,
             // No SDK logging: requests carry prompts and headers we do not want in any log.
             ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false, EnableMessageLogging = false, EnableMessageContentLogging = false },
         };
-        if (AzureKeyHeader.Applies(options.Endpoint)) options.AddPolicy(new AzureKeyHeader(_key), PipelinePosition.PerCall);
-        Client = new OpenAIClient(new ApiKeyCredential(_key), options);
+        if (AzureKeyHeader.Applies(options.Endpoint)) options.AddPolicy(new AzureKeyHeader(key), PipelinePosition.PerCall);
+        return (key, new OpenAIClient(new ApiKeyCredential(key), options));
     }
+
+    /// <summary>The cache identity of an endpoint, without a key or a connection (what --dryrun looks up).</summary>
+    public static string IdentityFor(string baseUrl) => "openai-compatible " + EndpointIdentity.Public(EndpointIdentity.Parse(baseUrl));
+
+    /// <summary>The key, once read; empty before (nothing can echo a key that was never sent).</summary>
+    private string KeyOrEmpty => _connection.IsValueCreated ? _connection.Value.Key : "";
 
     /// <summary>The base URL without user info, query or fragment.</summary>
     public string Endpoint { get; }
@@ -53,7 +66,7 @@ public sealed class OpenAiChatProvider : IChatProvider
     public string Identity => "openai-compatible " + Endpoint;
 
     /// <summary>The SDK client, for the batch path (Files and Batch clients on the same endpoint and key).</summary>
-    internal OpenAIClient Client { get; }
+    internal OpenAIClient Client => _connection.Value.Client;
 
     public async Task<ChatAnswer> CompleteAsync(ChatRequest request, CancellationToken ct)
     {
@@ -103,7 +116,7 @@ public sealed class OpenAiChatProvider : IChatProvider
     {
         int status = response.Status;
         var said = ChatJson.ErrorMessage(response.Content.ToMemory().Span);
-        var detail = said is null ? "" : ": " + Clip(ApiKey.Scrub(said, _key));
+        var detail = said is null ? "" : ": " + Clip(ApiKey.Scrub(said, KeyOrEmpty));
         if (status == 401)
             return new ApiKeyRejectedException(
                 $"{Identity} rejected the API key in the environment variable {KeyVariable} (HTTP 401{detail}); " +
@@ -118,7 +131,7 @@ public sealed class OpenAiChatProvider : IChatProvider
     {
         var inner = ex;
         while (inner.InnerException is not null) inner = inner.InnerException;
-        return Clip(ApiKey.Scrub(inner.Message, _key));
+        return Clip(ApiKey.Scrub(inner.Message, KeyOrEmpty));
     }
 
     private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "...";

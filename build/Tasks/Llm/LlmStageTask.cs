@@ -1,0 +1,209 @@
+using System.Globalization;
+using Star1.Data.Collect.Funnel;
+using Star1.Data.Deliberation;
+using Star1.Data.StandIns;
+using Star1.Host;
+using Star1.Llm;
+using Star1.Llm.Cache;
+using Star1.Llm.Calling;
+using Star1.Llm.Providers;
+using Star1.Pipeline.Params;
+using Star1.Pipeline.Stages;
+
+namespace Star1.Build.Tasks.Llm;
+
+/// <summary>
+/// What every LLM stage shares: one request per item to the provider its params name, answers kept in the
+/// stage's request cache (so a crash, an edited downstream prompt or a grown input re-sends only what is
+/// missing), parsed strictly when read, failures to <c>errors.json</c>, counts to the run record.
+/// A stage says which params group it reads, how to build its items and how to turn answers into records.
+/// </summary>
+public abstract class LlmStageTask : StageTask<BuildContext>
+{
+    public const string ErrorsFile = "errors.json";
+    public const string RequestsCache = "requests";
+
+    /// <summary>The params group of the stage: "classify", "reason", ...</summary>
+    protected abstract string Group { get; }
+
+    /// <summary>The group's keys that decide answers besides the provider: model, generation settings, tries.</summary>
+    protected abstract IReadOnlyList<string> AnswerKeys { get; }
+
+    /// <summary>How many times an item is asked before it counts as failed (the paper's retries).</summary>
+    protected abstract string AttemptsKey { get; }
+
+    /// <summary>The prompt files its request builder reads.</summary>
+    public abstract override IReadOnlyList<string> Prompts { get; }
+
+    /// <summary>The items to ask, built from its upstream output and prompts (read through the given functions).</summary>
+    protected abstract IReadOnlyList<LlmItem> Items(Inputs inputs);
+
+    public override IReadOnlyList<string> ParamKeys => [$"{Group}.provider", .. AnswerKeys.Select(k => $"{Group}.{k}")];
+
+    /// <summary>The named provider's kind and endpoint decide answers; nothing else about it does.</summary>
+    public override IEnumerable<string> ParamKeysFrom(EffectiveParams parameters) => LlmProviders.KeysFor(parameters, Group);
+
+    public override IReadOnlyList<string> Settings =>
+    [
+        LlmProviders.Group, "llm.max_failure_share", "llm.build_budget_usd", "llm.request_retries", "llm.batch_poll_seconds",
+        $"{Group}.budget_usd", .. TimeoutKey is { } t ? new[] { t } : [],
+    ];
+
+    /// <summary>The per-request timeout key, for stages that have one (a timeout changes when, not what).</summary>
+    protected virtual string? TimeoutKey => null;
+
+    public override IReadOnlyList<StageCache> Caches => [new(RequestsCache, RequestCache.Prune)];
+
+    public override string? Preflight(EffectiveParams parameters, string repoRoot) => LlmProviders.Problem(parameters, Group);
+
+    /// <summary>What a run would send after cache hits, with tokens and worst-case cost: shown by --dryrun and Status.</summary>
+    public override string? Estimate(StageEstimateContext context)
+    {
+        if (LlmProviders.Problem(context.Params, Group) is not null) return null;
+        IReadOnlyList<LlmItem> items;
+        try
+        {
+            items = Items(new Inputs(context.Params.Get, relative => File.ReadAllText(Path.Combine(context.RepoRoot, relative)), context.UpstreamOutput));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return "requests: not known until its upstream stages have run";
+        }
+        var folder = context.CacheDir(RequestsCache);
+        var identity = ProviderIdentity(context.Params.Get, context.CodeHashOf);
+        LlmEstimate estimate;
+        using (var cache = new RequestCache(folder))
+            estimate = new LlmRunner(new EstimateOnly(identity), cache, Options(context.Params.Get, buildBudget: null)).Estimate(items);
+        return Describe(estimate);
+    }
+
+    public override async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct) =>
+        await WriteAsync(context, stage, Items(new Inputs(stage.Param, stage.Prompt, stage.Input)), ct);
+
+    /// <summary>Sends the items (or reads them from the cache) and writes the stage's outputs from the answers.</summary>
+    protected abstract Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct);
+
+    /// <summary>
+    /// Runs the items through the stage's provider and request cache. Failures go to <c>errors.json</c> with the
+    /// reason and the raw answer; too many of them fail the stage, while every success stays cached.
+    /// </summary>
+    protected async Task<IReadOnlyList<LlmSuccess<T>>> CallAsync<T>(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items,
+        Func<ChatAnswer, ParseResult<T>> parse, CancellationToken ct)
+    {
+        using var cache = new RequestCache(stage.CacheDir(RequestsCache), stage.Reporter.Warn);
+        var provider = OpenProvider(stage.Param, stage.CodeHashOf);
+        var options = Options(stage.Param, context.BuildBudget(stage.Param));
+        var runner = new LlmRunner(provider, cache, options, new ProgressLines(stage));
+        LlmRunResult<T> result;
+        try
+        {
+            result = await runner.RunAsync(items, parse, ct);
+        }
+        finally
+        {
+            stage.RecordCacheUse(RequestsCache, cache.UsedKeys);
+        }
+        var usage = result.Usage;
+        stage.RecordMetric("items", usage.Items);
+        stage.RecordMetric("requests", usage.RequestsSent);
+        stage.RecordMetric("cache_hits", usage.CacheHits);
+        stage.RecordMetric("input_tokens", usage.InputTokens);
+        stage.RecordMetric("output_tokens", usage.OutputTokens);
+        stage.RecordMetric("cost_usd", (double)decimal.Round(usage.Cost, 6));
+        stage.RecordMetric("failed", result.Failures.Count);
+        await File.WriteAllBytesAsync(stage.Output(ErrorsFile), DatasetJson.Write(result.Failures.Select(f => new
+        {
+            id = f.Id,
+            reason = f.Reason,
+            raw = f.LastAnswer?.StoredText,
+        })), ct);
+        stage.Reporter.Info($"{stage.StageName}: {usage.Items} items, {usage.RequestsSent} requests sent, {usage.CacheHits} from cache, " +
+            $"{usage.InputTokens + usage.OutputTokens} tokens, ${usage.Cost.ToString("0.####", CultureInfo.InvariantCulture)}; {result.Failures.Count} failed");
+        if (result.Failures.Count > 0)
+            stage.Reporter.Warn($"{stage.StageName}: {result.Failures.Count} item(s) failed (first: {result.Failures[0].Id}: {result.Failures[0].Reason}); see {ErrorsFile}");
+        result.ThrowIfFailureShareAbove(stage.Param("llm.max_failure_share").AsDouble(), stage.StageName);
+        return result.Successes;
+    }
+
+    /// <summary>The generation settings of this stage's params group (null keys are not sent).</summary>
+    protected GenerationSettings Generation(Func<string, ParamNode> param) => new()
+    {
+        Model = param($"{Group}.model").AsString(),
+        Temperature = Optional(param, "temperature")?.AsDouble(),
+        TopP = Optional(param, "top_p")?.AsDouble(),
+        MaxTokens = Optional(param, "max_tokens") is { } m ? (int)m.AsInt() : null,
+        MaxCompletionTokens = Optional(param, "max_completion_tokens") is { } c ? (int)c.AsInt() : null,
+    };
+
+    private ParamNode? Optional(Func<string, ParamNode> param, string key) => AnswerKeys.Contains(key) ? param($"{Group}.{key}") : null;
+
+    private string ProviderName(Func<string, ParamNode> param) => param($"{Group}.provider").AsString();
+
+    private IChatProvider OpenProvider(Func<string, ParamNode> param, Func<Type, string> codeHashOf)
+    {
+        var name = ProviderName(param);
+        var prefix = $"{LlmProviders.Group}.{name}";
+        return param($"{prefix}.kind").AsString() == "offline"
+            ? new OfflineProvider(OfflineTag(codeHashOf), () => new MiniLmEmbedder())
+            : new OpenAiChatProvider(param($"{prefix}.base_url").AsString(), param($"{prefix}.key_env").AsString());
+    }
+
+    /// <summary>The provider's cache identity without opening it (no key needed): what --dryrun looks up.</summary>
+    private string ProviderIdentity(Func<string, ParamNode> param, Func<Type, string> codeHashOf)
+    {
+        var prefix = $"{LlmProviders.Group}.{ProviderName(param)}";
+        return param($"{prefix}.kind").AsString() == "offline"
+            ? OfflineProvider.IdentityFor(OfflineTag(codeHashOf))
+            : OpenAiChatProvider.IdentityFor(param($"{prefix}.base_url").AsString());
+    }
+
+    /// <summary>Stand-in answers are keyed by the stand-ins' code: an edited stand-in answers afresh.</summary>
+    private static string OfflineTag(Func<Type, string> codeHashOf) => "code " + codeHashOf(typeof(OfflineProvider))[..16];
+
+    private LlmRunOptions Options(Func<string, ParamNode> param, LlmBudget? buildBudget)
+    {
+        var prefix = $"{LlmProviders.Group}.{ProviderName(param)}";
+        var stageBudget = param($"{Group}.budget_usd").AsDouble();
+        return new LlmRunOptions
+        {
+            StageName = StageName,
+            MaxAttempts = (int)param($"{Group}.{AttemptsKey}").AsInt(),
+            RequireStop = true,
+            Concurrency = (int)param($"{prefix}.concurrency").AsInt(),
+            RequestsPerMinute = (int)param($"{prefix}.requests_per_minute").AsInt(),
+            TokensPerMinute = (int)param($"{prefix}.tokens_per_minute").AsInt(),
+            RequestTimeout = TimeoutKey is { } t ? TimeSpan.FromSeconds(param(t).AsDouble()) : TimeSpan.FromMinutes(5),
+            TransportRetries = (int)param("llm.request_retries").AsInt(),
+            InputPricePerMillion = (decimal)param($"{prefix}.input_price").AsDouble(),
+            OutputPricePerMillion = (decimal)param($"{prefix}.output_price").AsDouble(),
+            Budget = stageBudget > 0 ? (decimal)stageBudget : null,
+            SharedBudget = buildBudget,
+            UseBatch = param($"{prefix}.batch").AsBool(),
+            Batch = new LlmBatchOptions { PollInterval = TimeSpan.FromSeconds(param("llm.batch_poll_seconds").AsDouble()) },
+        };
+    }
+
+    /// <summary>The stage's name, for messages (from its [TaskName]).</summary>
+    private string StageName => GetType().GetCustomAttributes(typeof(TaskNameAttribute), false).OfType<TaskNameAttribute>().Single().Name;
+
+    private static string Describe(LlmEstimate e) =>
+        $"would send {e.Requests} of {e.Items} requests ({e.CacheHits} cached), ~{e.InputTokens} input tokens, at most {e.MaxOutputTokens} output tokens, at most ${e.MaxCost.ToString("0.####", CultureInfo.InvariantCulture)}";
+
+    /// <summary>What a stage builds its items from: params, prompt files, upstream outputs (a path per stage and file).</summary>
+    protected sealed record Inputs(Func<string, ParamNode> Param, Func<string, string> Prompt, Func<string, string, string> Upstream);
+
+    /// <summary>A provider that only has an identity: --dryrun looks answers up, it never asks.</summary>
+    private sealed class EstimateOnly(string identity) : IChatProvider
+    {
+        public string Identity => identity;
+        public Task<ChatAnswer> CompleteAsync(ChatRequest request, CancellationToken ct) =>
+            throw new InvalidOperationException("an estimate never sends a request");
+    }
+
+    /// <summary>Request progress as step lines with tokens and cost; the reporter adds rate and ETA.</summary>
+    private sealed class ProgressLines(StageContext stage) : IProgress<LlmProgress>
+    {
+        public void Report(LlmProgress p) => stage.Reporter.Progress(stage.StageName, "requests", p.Done, p.Total,
+            $"{p.CacheHits} cached, {p.RequestsSent} sent, {p.InputTokens + p.OutputTokens} tokens, ${p.Cost.ToString("0.####", CultureInfo.InvariantCulture)}");
+    }
+}
