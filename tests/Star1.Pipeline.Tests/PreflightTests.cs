@@ -67,4 +67,18 @@ public sealed class PreflightTests : IDisposable
         Assert.Equal(Freshness.Fresh, status.State);
         Assert.Null(status.WouldStop);
     }
+
+    [Fact]
+    public async Task AMissingPromptStopsOnlyItsOwnStageBeforeAnyWork()
+    {
+        await repo.RunAll(repo.Engine());
+        File.Delete(Path.Combine(repo.Root, "prompts", "p2.txt"));
+        var engine = repo.Engine();
+        // A is unaffected: registering C, which reads the missing prompt, is not an error.
+        Assert.Equal(Freshness.Fresh, engine.Inspect("A").State);
+        Assert.Equal("stage C reads prompt file(s) that do not exist: prompts/p2.txt", engine.Inspect("C").WouldStop);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.RunAsync("C", force: true));
+        Assert.Equal("stage C reads prompt file(s) that do not exist: prompts/p2.txt", error.Message);
+        Assert.Equal(1, repo.Executions["C"]);
+    }
 }

@@ -67,8 +67,6 @@ public sealed partial class StageEngine
             if (!stage.Upstream.Contains(up)) problems.Add($"it reads '{read}', but {up} is not among its upstream stages");
             else if (stages.TryGetValue(up, out var upstream) && !upstream.Outputs.Contains(output)) problems.Add($"it reads '{read}', which {up} does not write");
         }
-        foreach (var prompt in stage.Prompts)
-            if (!File.Exists(workspace.Resolve(prompt))) problems.Add($"it reads prompt file '{prompt}', which does not exist");
         foreach (var up in stage.Upstream)
             if (!stages.ContainsKey(up)) problems.Add($"its upstream stage '{up}' is not registered before it");
         if (stage.Outputs.Count == 0) problems.Add("it declares no outputs");
@@ -132,7 +130,17 @@ public sealed partial class StageEngine
 
     /// <summary>Why a stage that has to execute would stop before any work (its preflight check), for Status and --dryrun.</summary>
     private string? Blocker(StageDefinition stage, Freshness state, bool restorable) =>
-        state == Freshness.Fresh || restorable ? null : stage.Preflight(parameters, workspace.RepoRoot);
+        state == Freshness.Fresh || restorable ? null : MissingPrompts(stage) ?? stage.Preflight(parameters, workspace.RepoRoot);
+
+    /// <summary>
+    /// Prompt files a stage declares that are not there: it cannot run (a build of other stages can). Checked when
+    /// it would execute rather than when it is registered, so a checkout missing one stage's prompts still runs the rest.
+    /// </summary>
+    private string? MissingPrompts(StageDefinition stage)
+    {
+        var missing = stage.Prompts.Where(p => !File.Exists(workspace.Resolve(p))).ToList();
+        return missing.Count == 0 ? null : $"stage {stage.Name} reads prompt file(s) that do not exist: {string.Join(", ", missing)}";
+    }
 
     /// <summary>Brings one stage up to date: skip, restore or execute. Upstream stages must already be up to date.</summary>
     public async Task<StageOutcome> RunAsync(string name, bool force, CancellationToken ct = default)
@@ -159,7 +167,7 @@ public sealed partial class StageEngine
         }
 
         // Checked before any work, and its message shown once: the table gets its first line only.
-        if (stage.Preflight(parameters, workspace.RepoRoot) is { } stop)
+        if ((MissingPrompts(stage) ?? stage.Preflight(parameters, workspace.RepoRoot)) is { } stop)
             return Record(new StageOutcome(name, StageResult.Failed, stop.Split('\n')[0], clock.Elapsed, fingerprint), throwWith: stop);
 
         reporter.Info($"{name}: running ({why})");

@@ -24,6 +24,27 @@ public sealed class BuildRepo : IDisposable
 
     public string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>Copies a folder of the repository (the demo corpus, the prompts) into this one.</summary>
+    public BuildRepo WithRepoFolder(string relative) => CopyTree(Path.Combine(Pipeline.Tests.Support.RepoPaths.Root, relative), PathOf(relative));
+
+    /// <summary>A copy of another test repository as it is now: params, inputs, artifacts, caches and lock.</summary>
+    public static BuildRepo CopyOf(BuildRepo template)
+    {
+        var copy = new BuildRepo();
+        return copy.CopyTree(template.Root, copy.Root);
+    }
+
+    private BuildRepo CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+        return this;
+    }
+
     public async Task<int> Run(params string[] args)
     {
         output.GetStringBuilder().Clear();
