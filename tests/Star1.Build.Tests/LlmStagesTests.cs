@@ -93,6 +93,20 @@ public sealed class LlmStagesTests(DemoPipeline demo)
     }
 
     [Fact]
+    public async Task StatusNamesTheEditedPromptAndWhatEachStaleLlmStageWouldSend()
+    {
+        using var repo = demo.Copy();
+        Edit(repo, "prompts/classify.md", "\nAnswer with the list only.\n");
+        Assert.Equal(0, await repo.Run("--target", "Status"));
+        // What a person reads: reviewed like code when it changes (tests/Star1.Build.Tests/__snapshots__). The
+        // table only: Cake's own summary after it carries timings.
+        var lines = repo.Output.Split('\n');
+        var start = Array.FindIndex(lines, l => l.Contains("Stage status"));
+        var end = Array.FindIndex(lines, start, l => l.StartsWith('└'));
+        Snapshooter.Xunit.Snapshot.Match(string.Join('\n', lines[start..(end + 1)].Select(l => l.TrimEnd())));
+    }
+
+    [Fact]
     public async Task AStageWhoseRequestsAreAllCachedSendsNone()
     {
         using var repo = demo.Copy();
