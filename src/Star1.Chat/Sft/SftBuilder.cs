@@ -10,13 +10,15 @@ namespace Star1.Chat.Sft;
 public static class SftBuilder
 {
     /// <summary>The assistant reply that is trained on, as the think/base flags select it from the response.
-    /// A response without <c>&lt;/think&gt;</c> or with an empty answer is refused, naming the item.</summary>
+    /// think_flag 1 takes the response as it is; think_flag 0 needs its <c>&lt;/think&gt;</c> to find the answer.
+    /// A response whose answer (after <c>&lt;/think&gt;</c>) is empty is refused either way, naming the item.</summary>
     public static string Reply(SftItem item, SftOptions options, ChatFormat format)
     {
+        if (item.Response.Trim().Length == 0) throw new InvalidDataException($"item {item.Key}: the response is empty");
         var close = item.Response.LastIndexOf("</think>", StringComparison.Ordinal);
-        if (close < 0)
-            throw new InvalidDataException($"item {item.Key}: the response has no '</think>', so its answer cannot be told from its reasoning");
-        var answer = item.Response[(close + "</think>".Length)..].Trim();
+        if (close < 0 && !options.ThinkFlag)
+            throw new InvalidDataException($"item {item.Key}: the response has no '</think>', so think_flag 0 cannot tell its answer from its reasoning");
+        var answer = close < 0 ? item.Response.Trim() : item.Response[(close + "</think>".Length)..].Trim();
         if (answer.Length == 0)
             throw new InvalidDataException($"item {item.Key}: the response has nothing after '</think>' (empty answer)");
         if (options.ThinkFlag) return item.Response;

@@ -81,19 +81,26 @@ public class SftBuilderTests
     }
 
     [Theory]
-    [InlineData("<think>\nLocks are private.\n\nI will not help.", "no '</think>'")]
-    [InlineData("<think>\nLocks are private.\n</think>\n\n   \n", "empty answer")]
-    public void MalformedResponsesNameTheItem(string response, string problem)
+    [InlineData("<think>\nLocks are private.\n</think>\n\n   \n", true, "the response has nothing after '</think>' (empty answer)")]
+    [InlineData("<think>\nLocks are private.\n</think>\n\n   \n", false, "the response has nothing after '</think>' (empty answer)")]
+    [InlineData("<think>\nLocks are private.\n\nI will not help.", false, "the response has no '</think>', so think_flag 0")]
+    [InlineData("  \n", true, "the response is empty")]
+    public void MalformedResponsesNameTheItem(string response, bool think, string problem)
     {
-        foreach (var think in new[] { true, false })
-        {
-            var e = Assert.Throws<InvalidDataException>(() =>
-                SftBuilder.Build(Item with { Response = response }, Bind(ChatFormats.R1DistillQwen), new SftOptions(4096, think)));
-            Assert.Contains("item star1/7", e.Message);
-            Assert.Contains(problem, e.Message);
-        }
+        var e = Assert.Throws<InvalidDataException>(() =>
+            SftBuilder.Build(Item with { Response = response }, Bind(ChatFormats.R1DistillQwen), new SftOptions(4096, think)));
+        Assert.StartsWith($"item star1/7: {problem}", e.Message);
         var q = Assert.Throws<InvalidDataException>(() => SftBuilder.Build(Item with { Question = " " }, Bind(ChatFormats.R1DistillQwen), new SftOptions(4096)));
         Assert.Contains("item star1/7: the question is empty", q.Message);
+    }
+
+    [Fact]
+    public void ThinkFlagOneTrainsAResponseWithoutReasoningAsItIs()
+    {
+        // The reasoner may answer without reasoning (the stored response is then the bare answer): think_flag 1
+        // trains it as written; only think_flag 0 needs the </think> to find the answer.
+        var s = SftBuilder.Build(Item with { Response = "I will not help." }, Bind(ChatFormats.R1DistillQwen), new SftOptions(4096, ThinkFlag: true));
+        Assert.Equal([18, 1, 25, 1, 26, 1, 27, 5, 137], s.Labels.Where(l => l != Ignore));
     }
 
     [Fact]
