@@ -13,4 +13,13 @@ var result = EmbeddedTokenizer.Train(root);
 var path = Path.Combine(root, "src", "Star1.Chat", "Embedded", "tokenizer.json");
 File.WriteAllText(path, result.Json);
 Console.WriteLine($"{path}: {result.Vocab.Count} learned tokens ({result.Merges.Count} merges) + {EmbeddedTokenizer.AddedTokens.Count} added, {new FileInfo(path).Length:N0} bytes");
+// How well it compresses what it was learned from: a figure for the README, and a sanity check.
+using var tokenizer = HfTokenizer.Load(path, EmbeddedTokenizer.Config);
+long tokens = 0, bytes = 0;
+foreach (var text in EmbeddedTokenizer.TrainingText(root))
+{
+    tokens += tokenizer.Encode(text).Length;
+    bytes += System.Text.Encoding.UTF8.GetByteCount(text);
+}
+Console.WriteLine($"training text: {bytes:N0} bytes -> {tokens:N0} tokens ({(double)bytes / tokens:F2} bytes per token)");
 return 0;
