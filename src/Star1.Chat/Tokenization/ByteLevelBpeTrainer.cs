@@ -32,6 +32,11 @@ public sealed partial class ByteLevelBpeTrainer
     /// <summary>Added tokens appended after the learned vocabulary, in order; (content, special).</summary>
     public IReadOnlyList<(string Content, bool Special)> AddedTokens { get; init; } = [];
 
+    internal static readonly JsonSerializerOptions JsonLf = new()
+    {
+        WriteIndented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public sealed record Result(IReadOnlyList<string> Vocab, IReadOnlyList<(string Left, string Right)> Merges, string Json);
 
     public Result Train(IEnumerable<string> texts)
@@ -141,13 +146,14 @@ public sealed partial class ByteLevelBpeTrainer
             ["model"] = new JsonObject
             {
                 ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null,
-                ["end_of_word_suffix"] = null, ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false,
+                ["end_of_word_suffix"] = null, ["fuse_unk"] = false, ["byte_fallback"] = false,
                 ["vocab"] = vocabJson,
-                ["merges"] = new JsonArray([.. merges.Select(m => (JsonNode)new JsonArray(m.Left, m.Right))]),
+                // "left right" strings, the form every tokenizers version reads (byte-level symbols hold no space).
+                ["merges"] = new JsonArray([.. merges.Select(m => (JsonNode)$"{m.Left} {m.Right}")]),
             },
         };
-        // One merge or vocabulary entry per line would be kinder to diffs, but indented JSON is what HF writes
-        // and what a reader expects; the file stays small either way.
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        // Indented like the files Hugging Face writes, with LF line ends on every OS so the committed file can be
+        // compared byte for byte with a fresh run.
+        return json.ToJsonString(JsonLf) + "\n";
     }
 }

@@ -77,7 +77,7 @@ public static class EmbeddedTokenizer
             ["clean_up_tokenization_spaces"] = false, ["model_max_length"] = 131072,
         };
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"),
-            JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            JsonSerializer.Serialize(config, ByteLevelBpeTrainer.JsonLf) + "\n");
     }
 
     /// <summary>The text the vocabulary is learned from: every file under <see cref="TrainingFolders"/> in
