@@ -23,6 +23,11 @@ public abstract class ChatFormat
     /// token when generating, and the padding of SFT batches (the tokenizer's EOS in all five families).</summary>
     public abstract string EndOfTurn { get; }
 
+    /// <summary>Other tokens that end a generation in the family's generation_config.json (Qwen2.5's
+    /// <c>&lt;|endoftext|&gt;</c>, Llama 3.1's <c>&lt;|end_of_text|&gt;</c> and <c>&lt;|eom_id|&gt;</c>); those the
+    /// tokenizer lacks are left out.</summary>
+    public virtual IReadOnlyList<string> ExtraStopTokens => [];
+
     /// <summary>True for the R1 distills, which always open their answer with a think block: with think_flag 0
     /// they train on an empty one (<c>&lt;think&gt;\n\n&lt;/think&gt;\n\n{answer}</c>); instruct models
     /// (<c>base_flag</c>) train on the bare answer.</summary>

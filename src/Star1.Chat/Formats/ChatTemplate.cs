@@ -18,7 +18,8 @@ public sealed class ChatTemplate
     /// <summary>Id of <see cref="ChatFormat.EndOfTurn"/>: the last trained token, the padding, a stop token.</summary>
     public int EndOfTurnId { get; }
 
-    /// <summary>Ids that end a generation: the end of turn, and the tokenizer's EOS when that is another token.</summary>
+    /// <summary>Ids that end a generation: the end of turn, the format's other stop tokens the tokenizer has,
+    /// and the tokenizer's EOS; each once, in that order.</summary>
     public IReadOnlyList<int> StopIds { get; }
 
     public ChatTemplate(ChatFormat format, ITokenizer tokenizer)
@@ -33,7 +34,11 @@ public sealed class ChatTemplate
                     $"chat format {format.Name} needs '{special}' as one token, but tokenizer {tokenizer.Source} encodes it as {ids.Length} ids [{string.Join(",", ids)}]");
         }
         EndOfTurnId = tokenizer.Encode(format.EndOfTurn)[0];
-        StopIds = tokenizer.EosId is { } eos && eos != EndOfTurnId ? [EndOfTurnId, eos] : [EndOfTurnId];
+        var stops = new List<int> { EndOfTurnId };
+        foreach (var token in format.ExtraStopTokens)
+            if (tokenizer.FindTokenId(token) is { } id) stops.Add(id);
+        if (tokenizer.EosId is { } eos) stops.Add(eos);
+        StopIds = [.. stops.Distinct()];
     }
 
     public int[] EncodeGenerationPrompt(IReadOnlyList<ChatMessage> messages) => Tokenizer.Encode(Format.GenerationPrompt(messages));

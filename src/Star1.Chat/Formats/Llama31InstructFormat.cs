@@ -15,12 +15,14 @@ public sealed class Llama31InstructFormat(string todayDate = Llama31InstructForm
     public const string StartHeader = "<|start_header_id|>";
     public const string EndHeader = "<|end_header_id|>";
     public const string EotId = "<|eot_id|>";
+    public const string EndOfText = "<|end_of_text|>";
     public const string DefaultDate = "26 Jul 2024";
 
     public string TodayDate { get; } = todayDate;
     public override string Name => "llama-3.1-instruct";
     public override IReadOnlyList<string> SpecialTokens { get; } = [BeginOfText, StartHeader, EndHeader, EotId];
     public override string EndOfTurn => EotId;
+    public override IReadOnlyList<string> ExtraStopTokens { get; } = [EndOfText, "<|eom_id|>"];
     public override bool Reasons => false;
 
     public override string GenerationPrompt(IReadOnlyList<ChatMessage> messages) => TrainingPrompt(messages);

@@ -23,6 +23,7 @@ public sealed class LlamaGuard3Format : ChatFormat
     public override IReadOnlyList<string> SpecialTokens { get; } =
         [Llama31InstructFormat.BeginOfText, Llama31InstructFormat.StartHeader, Llama31InstructFormat.EndHeader, Llama31InstructFormat.EotId];
     public override string EndOfTurn => Llama31InstructFormat.EotId;
+    public override IReadOnlyList<string> ExtraStopTokens { get; } = [Llama31InstructFormat.EndOfText];
     public override bool Reasons => false;
 
     public override string GenerationPrompt(IReadOnlyList<ChatMessage> messages) => TrainingPrompt(messages);

@@ -16,6 +16,7 @@ public sealed class Qwen25InstructFormat : ChatFormat
     public override string Name => "qwen2.5-instruct";
     public override IReadOnlyList<string> SpecialTokens { get; } = [ImStart, ImEnd];
     public override string EndOfTurn => ImEnd;
+    public override IReadOnlyList<string> ExtraStopTokens { get; } = ["<|endoftext|>"];
     public override bool Reasons => false;
 
     public override string GenerationPrompt(IReadOnlyList<ChatMessage> messages) => TrainingPrompt(messages);

@@ -174,7 +174,9 @@ public class ChatFormatTests
     public void StopIdsAreTheEndOfTurnAndTheTokenizersEos()
     {
         Assert.Equal([137], Bind(ChatFormats.R1DistillQwen).StopIds);
-        Assert.Equal([149, 137], Bind(ChatFormats.Llama31Instruct).StopIds); // the fixture's EOS is the R1 one
+        // <|end_of_text|> 146 is in the fixture, <|eom_id|> is not; the fixture's EOS is the R1 one, 137.
+        Assert.Equal([149, 146, 137], Bind(ChatFormats.Llama31Instruct).StopIds);
+        Assert.Equal([144, 142, 137], Bind(ChatFormats.Qwen25Instruct).StopIds);
     }
 
     public static TheoryData<string> FormatNames => [.. ChatFormats.Names];
