@@ -88,4 +88,57 @@ public class HfTokenizerTests
         File.WriteAllText(Path.Combine(dir, "tokenizer.json"), "{\"version\": \"1.0\"}");
         Assert.Contains("no 'model'", Assert.Throws<InvalidDataException>(() => HfTokenizer.Load(dir, TokenizerConfig.None)).Message);
     }
+
+    [Theory]
+    // "$A </s>"-style: a token after the sequence (here <|eot_id|>, 149) is a suffix to take off.
+    [InlineData("""{"type": "TemplateProcessing", "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "<|eot_id|>", "type_id": 0}}], "pair": [], "special_tokens": {"<|eot_id|>": {"id": "<|eot_id|>", "ids": [149], "tokens": ["<|eot_id|>"]}}}""")]
+    // BERT's [CLS] $A [SEP], with ids given inline.
+    [InlineData("""{"type": "BertProcessing", "cls": ["<|begin_of_text|>", 145], "sep": ["<|eot_id|>", 149]}""")]
+    // A Sequence of processors: ByteLevel adds nothing, the template adds BOS.
+    [InlineData("""{"type": "Sequence", "processors": [{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": false, "use_regex": false}, {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], "pair": [], "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [145], "tokens": ["<|begin_of_text|>"]}}}]}""")]
+    public void EveryKindOfPostProcessorIsUndone(string postProcessor)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(TestFiles.TinyJson))!;
+        json["post_processor"] = JsonNode.Parse(postProcessor);
+        var path = Path.Combine(TestFiles.TempFolder(), "tokenizer.json");
+        File.WriteAllText(path, json.ToJsonString());
+        using var t = HfTokenizer.Load(path);
+        Assert.Equal([16, 1, 17, 149], t.Encode("How do<|eot_id|>"));
+    }
+
+    [Fact]
+    public void AnUnknownPostProcessorIsRefusedByName()
+    {
+        var json = JsonNode.Parse(File.ReadAllText(TestFiles.TinyJson))!;
+        json["post_processor"] = JsonNode.Parse("""{"type": "Mystery"}""");
+        var path = Path.Combine(TestFiles.TempFolder(), "tokenizer.json");
+        File.WriteAllText(path, json.ToJsonString());
+        Assert.Contains("post_processor type 'Mystery'", Assert.Throws<InvalidDataException>(() => HfTokenizer.Load(path)).Message);
+    }
+
+    [Fact]
+    public void AUnigramVocabularyIsNumberedByPosition()
+    {
+        // SentencePiece-style files list [piece, score] pairs; a piece's id is its position.
+        var dir = TestFiles.TempFolder();
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), """
+            {"version": "1.0", "added_tokens": [], "normalizer": null, "pre_tokenizer": {"type": "WhitespaceSplit"},
+             "post_processor": null, "decoder": null,
+             "model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["lock", -1.0], ["pick", -1.5]]}}
+            """);
+        using var t = HfTokenizer.Load(dir);
+        Assert.Equal(2, t.TokenId("pick"));
+        Assert.Equal([2, 1], t.Encode("pick lock"));
+        Assert.Equal(3, t.VocabSize);
+    }
+
+    [Fact]
+    public void ATokenizerConfigThatIsNotJsonNamesItsFile()
+    {
+        var dir = TestFiles.TempFolder();
+        File.Copy(TestFiles.TinyJson, Path.Combine(dir, "tokenizer.json"));
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), "{ nope");
+        var e = Assert.Throws<InvalidDataException>(() => HfTokenizer.Load(dir));
+        Assert.StartsWith(Path.Combine(dir, "tokenizer_config.json") + ": not valid JSON", e.Message);
+    }
 }
