@@ -5,7 +5,7 @@ namespace Star1.Chat.Tokenization;
 
 /// <summary>
 /// The tokenizer of the embedded default model: a byte-level BPE learned from the text this repository ships
-/// (the demo corpus and the prompts, see <see cref="TrainingText"/>) by <see cref="ByteLevelBpeTrainer"/>, plus
+/// (the demo corpus and the policies, see <see cref="TrainingText"/>) by <see cref="ByteLevelBpeTrainer"/>, plus
 /// the R1-distill chat tokens, stored as src/Star1.Chat/Embedded/tokenizer.json and compiled into this
 /// assembly. It is loaded through <see cref="HfTokenizer"/> like any checkpoint's tokenizer.
 /// Regenerate it with <c>dotnet run --project tools/Star1.MakeTokenizer</c>; a test fails when the file and
@@ -27,8 +27,11 @@ public static class EmbeddedTokenizer
     /// wants a small embedding table. The demo text runs out of pairs seen twice before this.</summary>
     public const int TargetVocabSize = 4096;
 
-    /// <summary>Where the training text lives, relative to the repository root, and the file kinds read.</summary>
-    public static readonly string[] TrainingFolders = ["data/demo", "prompts"];
+    /// <summary>Where the training text lives, relative to the repository root: the demo corpus (the questions)
+    /// and the policies (the stand-in reasoner builds its reasoning and answers from their rules). The other
+    /// prompt files instruct the LLM stages and are never text the tiny model reads; leaving them out also
+    /// means editing them does not change the tokenizer.</summary>
+    public static readonly string[] TrainingFolders = ["data/demo", "prompts/policies"];
 
     private const string ResourceName = "Star1.Chat.Embedded.tokenizer.json";
 
