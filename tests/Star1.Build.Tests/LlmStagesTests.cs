@@ -117,6 +117,28 @@ public sealed class LlmStagesTests(DemoPipeline demo)
     }
 
     [Fact]
+    public async Task GcDropsTheRequestsOfRunsItDropsAndTheLockedRunStillNeedsNoRequest()
+    {
+        using var repo = demo.Copy();
+        Edit(repo, "prompts/classify.md", "\nAnswer with the list only.\n");
+        Assert.Equal(0, await repo.Run("--target", "Classify"));
+        var folder = repo.PathOf("artifacts", "cache", "stages", "Classify", "requests");
+        Assert.Equal(2 * 188, Count(folder));
+
+        Assert.Equal(0, await repo.Run("--target", "Gc"));
+        Assert.Equal(188, Count(folder));
+        // What the lock's run used is still there: forcing the stage sends nothing.
+        Assert.Equal(0, await repo.Run("--target", "Classify", "--force-stage", "Classify"));
+        Assert.Equal(188, Metrics(repo, "Classify").GetProperty("cache_hits").GetInt32());
+
+        static long Count(string folder)
+        {
+            using var cache = new Star1.Llm.Cache.RequestCache(folder);
+            return cache.Count();
+        }
+    }
+
+    [Fact]
     public async Task SelectCanStartFromAReleasedScoredFileWithoutRunningAnythingBeforeIt()
     {
         using var repo = new BuildRepo().WithRepoFolder("prompts");
