@@ -24,28 +24,42 @@ inputs() {
   } | LC_ALL=C sort
 }
 
-reason=""
-if [ ! -f "$host" ] || [ ! -f "$stamp" ] || [ ! -f "$names" ]; then
-  reason="first run, about 30 s"
-elif [ "$(inputs)" != "$(cat "$names")" ]; then
-  reason="a source file was added or removed"
-elif [ -n "$(inputs -newer "$stamp")" ]; then
-  reason="sources changed"
-fi
+stale_reason() {
+  if [ ! -f "$host" ] || [ ! -f "$stamp" ] || [ ! -f "$names" ]; then
+    echo "first run, about 30 s"
+  elif [ "$(inputs)" != "$(cat "$names")" ]; then
+    echo "a source file was added or removed"
+  elif [ -n "$(inputs -newer "$stamp")" ]; then
+    echo "sources changed"
+  fi
+}
 
+reason="$(stale_reason)"
+if [ -n "$reason" ]; then
+  mkdir -p build/bin
+  # Two builds started at once must not compile the host together (MSBuild writes the same files): the second
+  # waits for the first, then finds the host fresh. flock is util-linux's; without it, the risk stays.
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>build/bin/.star1-host-build.lock
+    flock 9
+    reason="$(stale_reason)"
+  fi
+fi
 if [ -n "$reason" ]; then
   echo "building the STAR1 host ($reason)..." >&2
-  mkdir -p build/bin
   # Stamp the time the build starts, not ends, so a file saved while it compiles still counts as newer.
-  touch "$stamp.pending"
-  inputs > "$names.pending"
+  touch "$stamp.$$"
+  inputs > "$names.$$"
   # MSBuild prints a success summary even at -v quiet; keep its words for when the build fails.
   if ! log="$(dotnet build build/Build.csproj -c Release --nologo -v quiet -clp:ErrorsOnly 2>&1)"; then
+    rm -f "$stamp.$$" "$names.$$"
     printf '%s\n' "$log" >&2
     echo "building the STAR1 host failed (the errors are above)" >&2
     exit 1
   fi
-  mv -f "$names.pending" "$names"
-  mv -f "$stamp.pending" "$stamp"
+  mv -f "$names.$$" "$names"
+  mv -f "$stamp.$$" "$stamp"
 fi
+# The build itself takes its own lock on the artifacts folder; the host's lock is not held while it runs.
+exec 9>&-
 exec dotnet "$host" "$@"
