@@ -11,7 +11,10 @@ public class ProviderTests
     public async Task A_missing_key_names_the_variable_before_any_request()
     {
         await using var h = await Harness.StartAsync();
-        var ex = Assert.Throws<InvalidOperationException>(() => new OpenAiChatProvider(h.Server.BaseUrl, "STAR1_NOT_SET_ANYWHERE"));
+        // The key is read when the first request is about to go out: a stage with every answer cached needs none.
+        var provider = new OpenAiChatProvider(h.Server.BaseUrl, "STAR1_NOT_SET_ANYWHERE");
+        Assert.Equal(OpenAiChatProvider.IdentityFor(h.Server.BaseUrl), provider.Identity);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.CompleteAsync(Request(new GenerationSettings { Model = "m" }), CancellationToken.None));
         Assert.Contains("STAR1_NOT_SET_ANYWHERE", ex.Message);
         Assert.Equal(0, h.Server.Count(FakeOpenAiServer.Chat));
     }

@@ -64,11 +64,12 @@ public class RunnerTransportTests
         await using var h = await Harness.StartAsync();
         h.Server.Script = _ => new FakeReply.Hang();
         using var cache = h.Cache();
-        var options = Harness.Fast(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(600), TransportRetries = 1 });
+        var options = Harness.Fast(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(1000), TransportRetries = 1 });
         var result = await new LlmRunner(h.Provider(), cache, options).RunAsync(Harness.Items(1), Harness.Text, default);
-        Assert.Contains("no answer within 0.6 s", Assert.Single(result.Failures).Reason);
+        Assert.Contains("no answer within 1 s", Assert.Single(result.Failures).Reason);
         Assert.Equal(2, result.Usage.RequestsSent);
-        Assert.Equal(2, h.Server.Count(FakeOpenAiServer.Chat));
+        // On a loaded machine a timed-out attempt can be cancelled before the server has read it.
+        Assert.InRange(h.Server.Count(FakeOpenAiServer.Chat), 1, 2);
     }
 
     [Fact]
