@@ -110,4 +110,42 @@ public sealed class LlmEndpointTests(DemoPipeline demo) : IAsyncLifetime
         // Stopped, not 188 failures: only the requests already in flight reached the server.
         Assert.True(server.Count(FakeOpenAiServer.Rejected) <= 32, $"{server.Count(FakeOpenAiServer.Rejected)} rejected requests");
     }
+
+    [Fact]
+    public async Task ABuildBudgetStopsBeforeTheRequestThatWouldCrossIt()
+    {
+        using var repo = demo.Copy();
+        // $1,000 per million tokens: each request may cost about $1.6 at worst (input estimate + output cap), $0.03 as answered.
+        Assert.NotEqual(0, await repo.Run(["--target", "Classify", .. Endpoint("--set", "llm.providers.openai.input_price=1000",
+            "--set", "llm.providers.openai.output_price=1000", "--set", "llm.build_budget_usd=5", "--set", "llm.providers.openai.concurrency=1")]));
+        Assert.Contains("the build budget would be exceeded", repo.Output);
+        var sent = server.Count(FakeOpenAiServer.Chat);
+        Assert.InRange(sent, 1, 187);
+        // Stopped at the last request that could not cross $5 even at its worst: what was spent stays under it.
+        var spent = Metrics(repo, "Classify").GetProperty("cost_usd").GetDouble();
+        Assert.InRange(spent, 3, 5);
+        // What was answered before the stop is cached: raising the budget sends only the rest.
+        Assert.Equal(0, await repo.Run(["--target", "Classify", .. Endpoint("--set", "llm.providers.openai.input_price=1000",
+            "--set", "llm.providers.openai.output_price=1000", "--set", "llm.build_budget_usd=0")]));
+        Assert.Equal(188, server.Count(FakeOpenAiServer.Chat));
+        Assert.Equal(sent, Metrics(repo, "Classify").GetProperty("cache_hits").GetInt32());
+    }
+
+    [Fact]
+    public async Task BatchModeGoesThroughTheBatchApiAndFillsTheSameRequestCache()
+    {
+        using var repo = demo.Copy();
+        var code = await repo.Run(["--target", "Classify", .. Endpoint("--set", "llm.providers.openai.batch=true", "--set", "llm.batch_poll_seconds=1")]);
+        Assert.True(code == 0, repo.Output);
+        Assert.Equal(0, server.Count(FakeOpenAiServer.Chat));
+        Assert.Equal(1, server.Count(FakeOpenAiServer.CreateBatch));
+        var classified = DatasetJson.ReadClassified(repo.PathOf("artifacts", "classify", "classified.json"));
+        Assert.Equal(188, classified.Count);
+        Assert.All(classified, c => Assert.Equal([SafetyCategories.Privacy], c.Category));
+
+        // Online now: every answer is in the request cache already, nothing is sent either way.
+        Assert.Equal(0, await repo.Run(["--target", "Classify", "--force-stage", "Classify", .. Endpoint()]));
+        Assert.Equal(0, server.Count(FakeOpenAiServer.Chat));
+        Assert.Equal(188, Metrics(repo, "Classify").GetProperty("cache_hits").GetInt32());
+    }
 }

@@ -93,24 +93,25 @@ public abstract class LlmStageTask : StageTask<BuildContext>
         using var cache = new RequestCache(stage.CacheDir(RequestsCache), stage.Reporter.Warn);
         var provider = OpenProvider(stage.Param, stage.CodeHashOf);
         var options = Options(stage.Param, context.BuildBudget(stage.Param));
-        var runner = new LlmRunner(provider, cache, options, new ProgressLines(stage));
+        var progress = new ProgressLines(stage);
+        var runner = new LlmRunner(provider, cache, options, progress);
         LlmRunResult<T> result;
         try
         {
             result = await runner.RunAsync(items, parse, ct);
+        }
+        catch
+        {
+            // Stopped (a budget, a rejected key, Ctrl-C): what was spent so far still goes to the run record.
+            if (progress.Last is { } p) RecordUsage(stage, items.Count, p.RequestsSent, p.CacheHits, p.InputTokens, p.OutputTokens, p.Cost, failed: null);
+            throw;
         }
         finally
         {
             stage.RecordCacheUse(RequestsCache, cache.UsedKeys);
         }
         var usage = result.Usage;
-        stage.RecordMetric("items", usage.Items);
-        stage.RecordMetric("requests", usage.RequestsSent);
-        stage.RecordMetric("cache_hits", usage.CacheHits);
-        stage.RecordMetric("input_tokens", usage.InputTokens);
-        stage.RecordMetric("output_tokens", usage.OutputTokens);
-        stage.RecordMetric("cost_usd", (double)decimal.Round(usage.Cost, 6));
-        stage.RecordMetric("failed", result.Failures.Count);
+        RecordUsage(stage, usage.Items, usage.RequestsSent, usage.CacheHits, usage.InputTokens, usage.OutputTokens, usage.Cost, result.Failures.Count);
         await File.WriteAllBytesAsync(stage.Output(ErrorsFile), DatasetJson.Write(result.Failures.Select(f => new
         {
             id = f.Id,
@@ -123,6 +124,17 @@ public abstract class LlmStageTask : StageTask<BuildContext>
             stage.Reporter.Warn($"{stage.StageName}: {result.Failures.Count} item(s) failed (first: {result.Failures[0].Id}: {result.Failures[0].Reason}); see {ErrorsFile}");
         result.ThrowIfFailureShareAbove(stage.Param("llm.max_failure_share").AsDouble(), stage.StageName);
         return result.Successes;
+    }
+
+    private static void RecordUsage(StageContext stage, int items, int requests, int hits, long input, long output, decimal cost, int? failed)
+    {
+        stage.RecordMetric("items", items);
+        stage.RecordMetric("requests", requests);
+        stage.RecordMetric("cache_hits", hits);
+        stage.RecordMetric("input_tokens", input);
+        stage.RecordMetric("output_tokens", output);
+        stage.RecordMetric("cost_usd", (double)decimal.Round(cost, 6));
+        if (failed is { } f) stage.RecordMetric("failed", f);
     }
 
     /// <summary>The generation settings of this stage's params group (null keys are not sent).</summary>
@@ -203,7 +215,21 @@ public abstract class LlmStageTask : StageTask<BuildContext>
     /// <summary>Request progress as step lines with tokens and cost; the reporter adds rate and ETA.</summary>
     private sealed class ProgressLines(StageContext stage) : IProgress<LlmProgress>
     {
-        public void Report(LlmProgress p) => stage.Reporter.Progress(stage.StageName, "requests", p.Done, p.Total,
-            $"{p.CacheHits} cached, {p.RequestsSent} sent, {p.InputTokens + p.OutputTokens} tokens, ${p.Cost.ToString("0.####", CultureInfo.InvariantCulture)}");
+        private readonly Lock gate = new();
+        private LlmProgress? last;
+
+        /// <summary>The latest counts, for a run that stops before it returns its own.</summary>
+        public LlmProgress? Last { get { lock (gate) return last; } }
+
+        public void Report(LlmProgress p)
+        {
+            lock (gate)
+            {
+                // Reports can arrive out of order from parallel items: keep the furthest.
+                if (last is null || p.Done >= last.Value.Done) last = p;
+            }
+            stage.Reporter.Progress(stage.StageName, "requests", p.Done, p.Total,
+                $"{p.CacheHits} cached, {p.RequestsSent} sent, {p.InputTokens + p.OutputTokens} tokens, ${p.Cost.ToString("0.####", CultureInfo.InvariantCulture)}");
+        }
     }
 }
