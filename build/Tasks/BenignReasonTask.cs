@@ -1,10 +1,10 @@
-using System.Globalization;
 using Star1.Build.Tasks.Llm;
 using Star1.Data.Deliberation;
+using Star1.Data.Deliberation.Parsing;
 using Star1.Data.Deliberation.Requests;
 using Star1.Host;
 using Star1.Llm;
-using Star1.Pipeline.Stages;
+using Star1.Llm.Calling;
 
 namespace Star1.Build.Tasks;
 
@@ -15,7 +15,7 @@ namespace Star1.Build.Tasks;
 [TaskName("BenignReason")]
 [IsDependentOn(typeof(RewriteTask))]
 [TaskDescription("Section 4.3: reasoning on the benign questions, no policies -> reasoned.json")]
-public sealed class BenignReasonTask : LlmStageTask
+public sealed class BenignReasonTask : LlmStageTask<BenignQuestion, string, BenignReasoned>
 {
     public const string Reasoned = "reasoned.json";
 
@@ -24,21 +24,18 @@ public sealed class BenignReasonTask : LlmStageTask
     protected override string AttemptsKey => "max_tries";
     protected override string? TimeoutKey => "benign_reason.timeout_seconds";
     public override IReadOnlyList<string> Prompts => BenignReasonPrompt.Files;
-    public override IReadOnlyList<string> Reads => [$"Rewrite/{RewriteTask.BenignQuestions}"];
-    public override IReadOnlyList<string> Outputs => [Reasoned, ErrorsFile];
+    protected override (string Stage, string File) Source => ("Rewrite", RewriteTask.BenignQuestions);
+    protected override string OutputFile => Reasoned;
 
-    protected override IReadOnlyList<LlmItem> Items(Inputs inputs)
+    protected override IReadOnlyList<BenignQuestion> Read(string path) => DatasetJson.ReadBenignQuestions(path);
+    protected override int IdOf(BenignQuestion record) => record.Id;
+
+    protected override Func<BenignQuestion, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings)
     {
-        var prompt = BenignReasonPrompt.Load(inputs.Prompt);
-        var settings = Generation(inputs.Param);
-        return [.. DatasetJson.ReadBenignQuestions(inputs.Upstream("Rewrite", RewriteTask.BenignQuestions)).Select(q => prompt.Item(q, settings))];
+        var prompt = BenignReasonPrompt.Load(readPrompt);
+        return record => prompt.Item(record, settings);
     }
 
-    protected override async Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct)
-    {
-        var questions = DatasetJson.ReadBenignQuestions(stage.Input("Rewrite", RewriteTask.BenignQuestions)).ToDictionary(q => q.Id.ToString(CultureInfo.InvariantCulture));
-        var answers = await CallAsync(context, stage, items, ResponseText.Parse, ct);
-        var reasoned = answers.Select(a => BenignReasoned.From(questions[a.Id], a.Answer)).ToList();
-        await File.WriteAllBytesAsync(stage.Output(Reasoned), DatasetJson.Write(reasoned), ct);
-    }
+    protected override ParseResult<string> Parse(ChatAnswer answer) => ResponseText.Parse(answer);
+    protected override BenignReasoned Combine(BenignQuestion record, LlmSuccess<string> answer) => BenignReasoned.From(record, answer.Answer);
 }

@@ -1,11 +1,10 @@
-using System.Globalization;
 using Star1.Build.Tasks.Llm;
 using Star1.Data.Deliberation;
 using Star1.Data.Deliberation.Parsing;
 using Star1.Data.Deliberation.Requests;
 using Star1.Host;
 using Star1.Llm;
-using Star1.Pipeline.Stages;
+using Star1.Llm.Calling;
 
 namespace Star1.Build.Tasks;
 
@@ -13,7 +12,7 @@ namespace Star1.Build.Tasks;
 [TaskName("BenignScore")]
 [IsDependentOn(typeof(BenignReasonTask))]
 [TaskDescription("Section 4.3: rate the benign traces 1-5 on three criteria -> scored.json")]
-public sealed class BenignScoreTask : LlmStageTask
+public sealed class BenignScoreTask : LlmStageTask<BenignReasoned, BenignScores, BenignScored>
 {
     public const string Scored = "scored.json";
 
@@ -21,21 +20,18 @@ public sealed class BenignScoreTask : LlmStageTask
     protected override IReadOnlyList<string> AnswerKeys => ["model", "max_completion_tokens", "max_retries"];
     protected override string AttemptsKey => "max_retries";
     public override IReadOnlyList<string> Prompts => BenignScorePrompt.Files;
-    public override IReadOnlyList<string> Reads => [$"BenignReason/{BenignReasonTask.Reasoned}"];
-    public override IReadOnlyList<string> Outputs => [Scored, ErrorsFile];
+    protected override (string Stage, string File) Source => ("BenignReason", BenignReasonTask.Reasoned);
+    protected override string OutputFile => Scored;
 
-    protected override IReadOnlyList<LlmItem> Items(Inputs inputs)
+    protected override IReadOnlyList<BenignReasoned> Read(string path) => DatasetJson.ReadBenignReasoned(path);
+    protected override int IdOf(BenignReasoned record) => record.Id;
+
+    protected override Func<BenignReasoned, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings)
     {
-        var prompt = BenignScorePrompt.Load(inputs.Prompt);
-        var settings = Generation(inputs.Param);
-        return [.. DatasetJson.ReadBenignReasoned(inputs.Upstream("BenignReason", BenignReasonTask.Reasoned)).Select(q => prompt.Item(q, settings))];
+        var prompt = BenignScorePrompt.Load(readPrompt);
+        return record => prompt.Item(record, settings);
     }
 
-    protected override async Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct)
-    {
-        var questions = DatasetJson.ReadBenignReasoned(stage.Input("BenignReason", BenignReasonTask.Reasoned)).ToDictionary(q => q.Id.ToString(CultureInfo.InvariantCulture));
-        var answers = await CallAsync(context, stage, items, a => ScoreParser.ParseBenign(a.Content), ct);
-        var scored = answers.Select(a => BenignScored.From(questions[a.Id], a.Value!)).ToList();
-        await File.WriteAllBytesAsync(stage.Output(Scored), DatasetJson.Write(scored), ct);
-    }
+    protected override ParseResult<BenignScores> Parse(ChatAnswer answer) => ScoreParser.ParseBenign(answer.Content);
+    protected override BenignScored Combine(BenignReasoned record, LlmSuccess<BenignScores> answer) => BenignScored.From(record, answer.Value);
 }

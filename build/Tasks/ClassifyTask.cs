@@ -1,11 +1,11 @@
-using System.Globalization;
 using Star1.Build.Tasks.Llm;
+using Star1.Data.Collect;
 using Star1.Data.Deliberation;
 using Star1.Data.Deliberation.Parsing;
 using Star1.Data.Deliberation.Requests;
 using Star1.Host;
 using Star1.Llm;
-using Star1.Pipeline.Stages;
+using Star1.Llm.Calling;
 
 namespace Star1.Build.Tasks;
 
@@ -16,7 +16,7 @@ namespace Star1.Build.Tasks;
 [TaskName("Classify")]
 [IsDependentOn(typeof(CollectTask))]
 [TaskDescription("Section 2.2: assign safety categories to each question -> classified.json")]
-public sealed class ClassifyTask : LlmStageTask
+public sealed class ClassifyTask : LlmStageTask<CollectedQuestion, IReadOnlyList<string>, ClassifiedQuestion>
 {
     public const string Classified = "classified.json";
 
@@ -24,23 +24,21 @@ public sealed class ClassifyTask : LlmStageTask
     protected override IReadOnlyList<string> AnswerKeys => ["model", "max_completion_tokens", "max_retries"];
     protected override string AttemptsKey => "max_retries";
     public override IReadOnlyList<string> Prompts => ClassifyPrompt.Files;
-    public override IReadOnlyList<string> Reads => [$"Collect/{CollectTask.Questions}"];
-    public override IReadOnlyList<string> Outputs => [Classified, ErrorsFile];
+    protected override (string Stage, string File) Source => ("Collect", CollectTask.Questions);
+    protected override string OutputFile => Classified;
 
-    protected override IReadOnlyList<LlmItem> Items(Inputs inputs)
+    protected override IReadOnlyList<CollectedQuestion> Read(string path) => DatasetJson.ReadCollected(path);
+    protected override int IdOf(CollectedQuestion record) => record.Id;
+
+    protected override Func<CollectedQuestion, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings)
     {
-        var prompt = ClassifyPrompt.Load(inputs.Prompt);
-        var settings = Generation(inputs.Param);
-        return [.. DatasetJson.ReadCollected(inputs.Upstream("Collect", CollectTask.Questions)).Select(q => prompt.Item(q, settings))];
+        var prompt = ClassifyPrompt.Load(readPrompt);
+        return record => prompt.Item(record, settings);
     }
 
-    protected override async Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct)
-    {
-        var questions = DatasetJson.ReadCollected(stage.Input("Collect", CollectTask.Questions)).ToDictionary(q => q.Id.ToString(CultureInfo.InvariantCulture));
-        var answers = await CallAsync(context, stage, items, a => CategoryParser.Parse(a.Content), ct);
-        var classified = answers.Select(a => ClassifiedQuestion.From(questions[a.Id], a.Value!)).ToList();
-        await File.WriteAllBytesAsync(stage.Output(Classified), DatasetJson.Write(classified), ct);
-        var other = classified.Count(c => SafetyCategories.IsOtherOnly(c.Category));
-        stage.Reporter.Info($"Classify: {classified.Count} questions classified, {other} as Other");
-    }
+    protected override ParseResult<IReadOnlyList<string>> Parse(ChatAnswer answer) => CategoryParser.Parse(answer.Content);
+    protected override ClassifiedQuestion Combine(CollectedQuestion record, LlmSuccess<IReadOnlyList<string>> answer) => ClassifiedQuestion.From(record, answer.Value);
+
+    protected override string Summary(IReadOnlyList<ClassifiedQuestion> written) =>
+        $"{written.Count} questions classified, {written.Count(c => SafetyCategories.IsOtherOnly(c.Category))} as Other";
 }

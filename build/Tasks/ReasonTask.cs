@@ -1,10 +1,10 @@
-using System.Globalization;
 using Star1.Build.Tasks.Llm;
 using Star1.Data.Deliberation;
+using Star1.Data.Deliberation.Parsing;
 using Star1.Data.Deliberation.Requests;
 using Star1.Host;
 using Star1.Llm;
-using Star1.Pipeline.Stages;
+using Star1.Llm.Calling;
 
 namespace Star1.Build.Tasks;
 
@@ -16,7 +16,7 @@ namespace Star1.Build.Tasks;
 [TaskName("Reason")]
 [IsDependentOn(typeof(ClassifyTask))]
 [TaskDescription("Section 2.2: policy-grounded reasoning for each question -> reasoned.json")]
-public sealed class ReasonTask : LlmStageTask
+public sealed class ReasonTask : LlmStageTask<ClassifiedQuestion, string, ReasonedQuestion>
 {
     public const string Reasoned = "reasoned.json";
 
@@ -25,21 +25,18 @@ public sealed class ReasonTask : LlmStageTask
     protected override string AttemptsKey => "max_tries";
     protected override string? TimeoutKey => "reason.timeout_seconds";
     public override IReadOnlyList<string> Prompts => ReasonPrompt.Files;
-    public override IReadOnlyList<string> Reads => [$"Classify/{ClassifyTask.Classified}"];
-    public override IReadOnlyList<string> Outputs => [Reasoned, ErrorsFile];
+    protected override (string Stage, string File) Source => ("Classify", ClassifyTask.Classified);
+    protected override string OutputFile => Reasoned;
 
-    protected override IReadOnlyList<LlmItem> Items(Inputs inputs)
+    protected override IReadOnlyList<ClassifiedQuestion> Read(string path) => DatasetJson.ReadClassified(path);
+    protected override int IdOf(ClassifiedQuestion record) => record.Id;
+
+    protected override Func<ClassifiedQuestion, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings)
     {
-        var prompt = ReasonPrompt.Load(inputs.Prompt);
-        var settings = Generation(inputs.Param);
-        return [.. DatasetJson.ReadClassified(inputs.Upstream("Classify", ClassifyTask.Classified)).Select(q => prompt.Item(q, settings))];
+        var prompt = ReasonPrompt.Load(readPrompt);
+        return record => prompt.Item(record, settings);
     }
 
-    protected override async Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct)
-    {
-        var questions = DatasetJson.ReadClassified(stage.Input("Classify", ClassifyTask.Classified)).ToDictionary(q => q.Id.ToString(CultureInfo.InvariantCulture));
-        var answers = await CallAsync(context, stage, items, ResponseText.Parse, ct);
-        var reasoned = answers.Select(a => ReasonedQuestion.From(questions[a.Id], a.Answer)).ToList();
-        await File.WriteAllBytesAsync(stage.Output(Reasoned), DatasetJson.Write(reasoned), ct);
-    }
+    protected override ParseResult<string> Parse(ChatAnswer answer) => ResponseText.Parse(answer);
+    protected override ReasonedQuestion Combine(ClassifiedQuestion record, LlmSuccess<string> answer) => ReasonedQuestion.From(record, answer.Answer);
 }

@@ -1,11 +1,11 @@
-using System.Globalization;
 using Star1.Build.Tasks.Llm;
+using Star1.Data.Selection;
 using Star1.Data.Deliberation;
 using Star1.Data.Deliberation.Parsing;
 using Star1.Data.Deliberation.Requests;
 using Star1.Host;
 using Star1.Llm;
-using Star1.Pipeline.Stages;
+using Star1.Llm.Calling;
 
 namespace Star1.Build.Tasks;
 
@@ -16,7 +16,7 @@ namespace Star1.Build.Tasks;
 [TaskName("Rewrite")]
 [IsDependentOn(typeof(SelectTask))]
 [TaskDescription("Section 4.3: rewrite each selected question into a harmless look-alike -> benign_questions.json")]
-public sealed class RewriteTask : LlmStageTask
+public sealed class RewriteTask : LlmStageTask<StarOneRecord, string, BenignQuestion>
 {
     public const string BenignQuestions = "benign_questions.json";
 
@@ -24,21 +24,18 @@ public sealed class RewriteTask : LlmStageTask
     protected override IReadOnlyList<string> AnswerKeys => ["model", "max_completion_tokens", "max_retries"];
     protected override string AttemptsKey => "max_retries";
     public override IReadOnlyList<string> Prompts => RewritePrompt.Files;
-    public override IReadOnlyList<string> Reads => [$"Select/{SelectTask.StarOne}"];
-    public override IReadOnlyList<string> Outputs => [BenignQuestions, ErrorsFile];
+    protected override (string Stage, string File) Source => ("Select", SelectTask.StarOne);
+    protected override string OutputFile => BenignQuestions;
 
-    protected override IReadOnlyList<LlmItem> Items(Inputs inputs)
+    protected override IReadOnlyList<StarOneRecord> Read(string path) => DatasetJson.ReadStarOne(path);
+    protected override int IdOf(StarOneRecord record) => record.Id;
+
+    protected override Func<StarOneRecord, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings)
     {
-        var prompt = RewritePrompt.Load(inputs.Prompt);
-        var settings = Generation(inputs.Param);
-        return [.. DatasetJson.ReadStarOne(inputs.Upstream("Select", SelectTask.StarOne)).Select(q => prompt.Item(q, settings))];
+        var prompt = RewritePrompt.Load(readPrompt);
+        return record => prompt.Item(record, settings);
     }
 
-    protected override async Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct)
-    {
-        var selected = DatasetJson.ReadStarOne(stage.Input("Select", SelectTask.StarOne)).ToDictionary(q => q.Id.ToString(CultureInfo.InvariantCulture));
-        var answers = await CallAsync(context, stage, items, a => RewriteParser.Parse(a.Content), ct);
-        var benign = answers.Select(a => BenignQuestion.From(selected[a.Id], a.Value!)).ToList();
-        await File.WriteAllBytesAsync(stage.Output(BenignQuestions), DatasetJson.Write(benign), ct);
-    }
+    protected override ParseResult<string> Parse(ChatAnswer answer) => RewriteParser.Parse(answer.Content);
+    protected override BenignQuestion Combine(StarOneRecord record, LlmSuccess<string> answer) => BenignQuestion.From(record, answer.Value);
 }

@@ -1,11 +1,10 @@
-using System.Globalization;
 using Star1.Build.Tasks.Llm;
 using Star1.Data.Deliberation;
 using Star1.Data.Deliberation.Parsing;
 using Star1.Data.Deliberation.Requests;
 using Star1.Host;
 using Star1.Llm;
-using Star1.Pipeline.Stages;
+using Star1.Llm.Calling;
 
 namespace Star1.Build.Tasks;
 
@@ -16,7 +15,7 @@ namespace Star1.Build.Tasks;
 [TaskName("Score")]
 [IsDependentOn(typeof(ReasonTask))]
 [TaskDescription("Section 2.3: rate each reasoning trace on three criteria, 0-10 -> scored.json (STAR-41K schema)")]
-public sealed class ScoreTask : LlmStageTask
+public sealed class ScoreTask : LlmStageTask<ReasonedQuestion, SafetyScores, ScoredQuestion>
 {
     public const string Scored = "scored.json";
 
@@ -24,23 +23,21 @@ public sealed class ScoreTask : LlmStageTask
     protected override IReadOnlyList<string> AnswerKeys => ["model", "max_completion_tokens", "max_retries"];
     protected override string AttemptsKey => "max_retries";
     public override IReadOnlyList<string> Prompts => ScorePrompt.Files;
-    public override IReadOnlyList<string> Reads => [$"Reason/{ReasonTask.Reasoned}"];
-    public override IReadOnlyList<string> Outputs => [Scored, ErrorsFile];
+    protected override (string Stage, string File) Source => ("Reason", ReasonTask.Reasoned);
+    protected override string OutputFile => Scored;
 
-    protected override IReadOnlyList<LlmItem> Items(Inputs inputs)
+    protected override IReadOnlyList<ReasonedQuestion> Read(string path) => DatasetJson.ReadReasoned(path);
+    protected override int IdOf(ReasonedQuestion record) => record.Id;
+
+    protected override Func<ReasonedQuestion, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings)
     {
-        var prompt = ScorePrompt.Load(inputs.Prompt);
-        var settings = Generation(inputs.Param);
-        return [.. DatasetJson.ReadReasoned(inputs.Upstream("Reason", ReasonTask.Reasoned)).Select(q => prompt.Item(q, settings))];
+        var prompt = ScorePrompt.Load(readPrompt);
+        return record => prompt.Item(record, settings);
     }
 
-    protected override async Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct)
-    {
-        var questions = DatasetJson.ReadReasoned(stage.Input("Reason", ReasonTask.Reasoned)).ToDictionary(q => q.Id.ToString(CultureInfo.InvariantCulture));
-        var answers = await CallAsync(context, stage, items, a => ScoreParser.ParseSafety(a.Content), ct);
-        var scored = answers.Select(a => ScoredQuestion.From(questions[a.Id], a.Value!)).ToList();
-        await File.WriteAllBytesAsync(stage.Output(Scored), DatasetJson.Write(scored), ct);
-        var perfect = scored.Count(s => s.Score.AllEqual(SafetyScores.Max));
-        stage.Reporter.Info($"Score: {scored.Count} traces scored, {perfect} with 10 on all three criteria");
-    }
+    protected override ParseResult<SafetyScores> Parse(ChatAnswer answer) => ScoreParser.ParseSafety(answer.Content);
+    protected override ScoredQuestion Combine(ReasonedQuestion record, LlmSuccess<SafetyScores> answer) => ScoredQuestion.From(record, answer.Value);
+
+    protected override string Summary(IReadOnlyList<ScoredQuestion> written) =>
+        $"{written.Count} traces scored, {written.Count(s => s.Score.AllEqual(SafetyScores.Max))} with {SafetyScores.Max} on all three criteria";
 }

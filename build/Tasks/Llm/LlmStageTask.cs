@@ -13,15 +13,46 @@ using Star1.Pipeline.Stages;
 namespace Star1.Build.Tasks.Llm;
 
 /// <summary>
-/// What every LLM stage shares: one request per item to the provider its params name, answers kept in the
-/// stage's request cache (so a crash, an edited downstream prompt or a grown input re-sends only what is
-/// missing), parsed strictly when read, failures to <c>errors.json</c>, counts to the run record.
-/// A stage says which params group it reads, how to build its items and how to turn answers into records.
+/// What every LLM stage shares: it reads records from one upstream file, sends one request per record to the
+/// provider its params name, keeps the answers in the stage's request cache (so a crash, an edited downstream
+/// prompt or a grown input re-sends only what is missing), parses them strictly when read, writes one record per
+/// accepted answer, failures to <c>errors.json</c>, counts to the run record. A stage says which params group
+/// and upstream file it reads, how a record becomes a request, and how an answer becomes its output record.
 /// </summary>
-public abstract class LlmStageTask : StageTask<BuildContext>
+/// <typeparam name="TIn">The upstream record.</typeparam>
+/// <typeparam name="TValue">What the parser takes out of an answer.</typeparam>
+/// <typeparam name="TOut">The record the stage writes.</typeparam>
+public abstract class LlmStageTask<TIn, TValue, TOut> : StageTask<BuildContext>
 {
     public const string ErrorsFile = "errors.json";
     public const string RequestsCache = "requests";
+
+    /// <summary>The upstream stage and file the records come from.</summary>
+    protected abstract (string Stage, string File) Source { get; }
+
+    /// <summary>Reads the upstream records (strictly: a malformed file names the item).</summary>
+    protected abstract IReadOnlyList<TIn> Read(string path);
+
+    /// <summary>The record's id, which is also its request's item id.</summary>
+    protected abstract int IdOf(TIn record);
+
+    /// <summary>Loads the stage's prompt files (through the given reader) into a record -> request function.</summary>
+    protected abstract Func<TIn, LlmItem> RequestBuilder(Func<string, string> readPrompt, GenerationSettings settings);
+
+    /// <summary>The strict parser of an answer.</summary>
+    protected abstract ParseResult<TValue> Parse(ChatAnswer answer);
+
+    /// <summary>The output record for a record and its accepted answer.</summary>
+    protected abstract TOut Combine(TIn record, LlmSuccess<TValue> answer);
+
+    /// <summary>The file the output records go to.</summary>
+    protected abstract string OutputFile { get; }
+
+    /// <summary>A line for the log once the records are written (counts a reader wants to see).</summary>
+    protected virtual string? Summary(IReadOnlyList<TOut> written) => null;
+
+    public override IReadOnlyList<string> Reads => [$"{Source.Stage}/{Source.File}"];
+    public override IReadOnlyList<string> Outputs => [OutputFile, ErrorsFile];
 
     /// <summary>The params group of the stage: "classify", "reason", ...</summary>
     protected abstract string Group { get; }
@@ -34,9 +65,6 @@ public abstract class LlmStageTask : StageTask<BuildContext>
 
     /// <summary>The prompt files its request builder reads.</summary>
     public abstract override IReadOnlyList<string> Prompts { get; }
-
-    /// <summary>The items to ask, built from its upstream output and prompts (read through the given functions).</summary>
-    protected abstract IReadOnlyList<LlmItem> Items(Inputs inputs);
 
     public override IReadOnlyList<string> ParamKeys => [$"{Group}.provider", .. AnswerKeys.Select(k => $"{Group}.{k}")];
 
@@ -60,42 +88,50 @@ public abstract class LlmStageTask : StageTask<BuildContext>
     public override string? Estimate(StageEstimateContext context)
     {
         if (LlmProviders.Problem(context.Params, Group) is not null) return null;
-        IReadOnlyList<LlmItem> items;
+        var upstream = context.UpstreamOutput(Source.Stage, Source.File);
+        if (!File.Exists(upstream)) return "requests: not known until its upstream stages have run";
+        var build = RequestBuilder(relative => File.ReadAllText(Path.Combine(context.RepoRoot, relative)), Generation(context.Params.Get));
+        var items = Read(upstream).Select(build).ToList();
+        var folder = context.CacheDir(RequestsCache);
+        // Status is read-only: with no request cache yet every request is a miss, counted against an empty one
+        // made for the purpose and deleted, rather than creating the stage's database.
+        var scratch = File.Exists(Path.Combine(folder, RequestCache.FileName)) ? null : Path.Combine(Path.GetTempPath(), "star1-estimate-" + Guid.NewGuid().ToString("N"));
         try
         {
-            items = Items(new Inputs(context.Params.Get, relative => File.ReadAllText(Path.Combine(context.RepoRoot, relative)), context.UpstreamOutput));
+            using var cache = new RequestCache(scratch ?? folder);
+            var runner = new LlmRunner(new EstimateOnly(ProviderIdentity(context.Params.Get, context.CodeHashOf)), cache, Options(context.Params.Get, buildBudget: null));
+            return Describe(runner.Estimate(items));
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        finally
         {
-            return "requests: not known until its upstream stages have run";
+            if (scratch is not null && Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         }
-        var folder = context.CacheDir(RequestsCache);
-        var identity = ProviderIdentity(context.Params.Get, context.CodeHashOf);
-        LlmEstimate estimate;
-        using (var cache = new RequestCache(folder))
-            estimate = new LlmRunner(new EstimateOnly(identity), cache, Options(context.Params.Get, buildBudget: null)).Estimate(items);
-        return Describe(estimate);
     }
 
-    public override async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct) =>
-        await WriteAsync(context, stage, Items(new Inputs(stage.Param, stage.Prompt, stage.Input)), ct);
-
-    /// <summary>Sends the items (or reads them from the cache) and writes the stage's outputs from the answers.</summary>
-    protected abstract Task WriteAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items, CancellationToken ct);
+    public override async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)
+    {
+        var records = Read(stage.Input(Source.Stage, Source.File));
+        var build = RequestBuilder(stage.Prompt, Generation(stage.Param));
+        var byId = records.ToDictionary(r => IdOf(r).ToString(CultureInfo.InvariantCulture));
+        var answers = await CallAsync(context, stage, [.. records.Select(build)], Parse, ct);
+        var written = answers.Select(a => Combine(byId[a.Id], a)).ToList();
+        await File.WriteAllBytesAsync(stage.Output(OutputFile), DatasetJson.Write(written), ct);
+        if (Summary(written) is { } line) stage.Reporter.Info($"{stage.StageName}: {line}");
+    }
 
     /// <summary>
     /// Runs the items through the stage's provider and request cache. Failures go to <c>errors.json</c> with the
     /// reason and the raw answer; too many of them fail the stage, while every success stays cached.
     /// </summary>
-    protected async Task<IReadOnlyList<LlmSuccess<T>>> CallAsync<T>(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items,
-        Func<ChatAnswer, ParseResult<T>> parse, CancellationToken ct)
+    private async Task<IReadOnlyList<LlmSuccess<TValue>>> CallAsync(BuildContext context, StageContext stage, IReadOnlyList<LlmItem> items,
+        Func<ChatAnswer, ParseResult<TValue>> parse, CancellationToken ct)
     {
         using var cache = new RequestCache(stage.CacheDir(RequestsCache), stage.Reporter.Warn);
         var provider = OpenProvider(stage.Param, stage.CodeHashOf);
         var options = Options(stage.Param, context.BuildBudget(stage.Param));
         var progress = new ProgressLines(stage);
         var runner = new LlmRunner(provider, cache, options, progress);
-        LlmRunResult<T> result;
+        LlmRunResult<TValue> result;
         try
         {
             result = await runner.RunAsync(items, parse, ct);
@@ -200,9 +236,6 @@ public abstract class LlmStageTask : StageTask<BuildContext>
 
     private static string Describe(LlmEstimate e) =>
         $"would send {e.Requests} of {e.Items} requests ({e.CacheHits} cached), ~{e.InputTokens} input tokens, at most {e.MaxOutputTokens} output tokens, at most ${e.MaxCost.ToString("0.####", CultureInfo.InvariantCulture)}";
-
-    /// <summary>What a stage builds its items from: params, prompt files, upstream outputs (a path per stage and file).</summary>
-    protected sealed record Inputs(Func<string, ParamNode> Param, Func<string, string> Prompt, Func<string, string, string> Upstream);
 
     /// <summary>A provider that only has an identity: --dryrun looks answers up, it never asks.</summary>
     private sealed class EstimateOnly(string identity) : IChatProvider
