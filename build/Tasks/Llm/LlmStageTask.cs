@@ -205,8 +205,12 @@ public abstract class LlmStageTask<TIn, TValue, TOut> : StageTask<BuildContext>
             : OpenAiChatProvider.IdentityFor(param($"{prefix}.base_url").AsString());
     }
 
-    /// <summary>Stand-in answers are keyed by the stand-ins' code: an edited stand-in answers afresh.</summary>
-    private static string OfflineTag(Func<Type, string> codeHashOf) => "code " + codeHashOf(typeof(OfflineProvider))[..16];
+    /// <summary>
+    /// Stand-in answers are keyed by the stand-ins' code and by the embedder handed to them (made here, so not
+    /// reachable from the provider's own code): an edit to either answers afresh.
+    /// </summary>
+    private static string OfflineTag(Func<Type, string> codeHashOf) =>
+        $"code {codeHashOf(typeof(OfflineProvider))[..16]} embedder {codeHashOf(typeof(MiniLmEmbedder))[..16]}";
 
     private LlmRunOptions Options(Func<string, ParamNode> param, LlmBudget? buildBudget)
     {
