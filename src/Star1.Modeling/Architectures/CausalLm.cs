@@ -40,8 +40,8 @@ public class CausalLm : Module<Tensor, Tensor>
     /// <summary>Recompute each layer in backward instead of keeping its activations (training only).</summary>
     public bool GradientCheckpointing { get; set; }
 
-    /// <summary>Builds the architecture config.json names, with weights initialised as HF does for a new
-    /// model (normal(0, initializer_range), zero biases, unit norms) from the current torch seed.</summary>
+    /// <summary>Builds the architecture config.json names. The weights are whatever TorchSharp's layers start
+    /// with: load a checkpoint into them, or call <see cref="InitializeWeights"/> for a new model.</summary>
     public static CausalLm Create(ModelConfig config, ScalarType? dtype = null, Device? device = null)
     {
         var d = device ?? CPU;
@@ -54,15 +54,18 @@ public class CausalLm : Module<Tensor, Tensor>
         };
     }
 
-    /// <summary>Fresh weights as HF's _init_weights: linear and embedding weights ~ N(0, initializer_range).</summary>
-    public void InitializeWeights()
+    /// <summary>Fresh weights as HF's _init_weights: linear and embedding weights ~ N(0, initializer_range),
+    /// zero biases, unit norms. Drawn from a generator of its own, so the same seed gives the same model
+    /// whatever else uses torch's global random state.</summary>
+    public void InitializeWeights(long seed)
     {
         using var _ = no_grad();
+        var generator = new Generator((ulong)seed, Device);
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else p.normal_(0, Config.InitializerRange);
+            else p.normal_(0, Config.InitializerRange, generator);
         }
     }
 

@@ -21,23 +21,26 @@ internal sealed class GradientCheckpoint : autograd.SingleTensorFunction<Gradien
     {
         var x = (Tensor)args[0];
         ctx.save_data("layer", args[1]);
-        ctx.save_data("cos", args[2]);
-        ctx.save_data("sin", args[3]);
-        ctx.save_data("mask", args[4]);
-        ctx.save_for_backward([x]);
+        // Tensors go through save_for_backward, which keeps them alive: the caller's dispose scope frees
+        // its handles (cos, sin, mask) before backward runs.
+        var saved = new List<Tensor> { x, (Tensor)args[2], (Tensor)args[3] };
+        if (args[4] is Tensor mask) saved.Add(mask);
+        ctx.save_for_backward(saved);
         using (no_grad())
             return ((DecoderLayer)args[1]).Forward(x, (Tensor)args[2], (Tensor)args[3], args[4] as Tensor, null);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        var x = ctx.get_saved_variables()[0].detach().requires_grad_(true);
+        var saved = ctx.get_saved_variables();
+        var x = saved[0].detach().requires_grad_(true);
         var layer = (DecoderLayer)ctx.get_data("layer");
         using (enable_grad())
         {
-            var y = layer.Forward(x, (Tensor)ctx.get_data("cos"), (Tensor)ctx.get_data("sin"), ctx.get_data("mask") as Tensor, null);
+            var y = layer.Forward(x, saved[1], saved[2], saved.Count > 3 ? saved[3] : null, null);
             autograd.backward([y], [gradOutput]);
         }
-        return [x.grad!];
+        // One gradient per argument of apply: the layer input's, none for the layer, cos, sin and mask.
+        return [x.grad!, null!, null!, null!, null!];
     }
 }
