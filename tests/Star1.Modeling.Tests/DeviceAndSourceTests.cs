@@ -31,6 +31,15 @@ public class DeviceAndSourceTests
 
     static ModelSource Offline(string cache) => new(cache, new FetchOptions { Online = false });
 
+    /// <summary>A models-cache entry holding some files of a fixture checkpoint.</summary>
+    static string CacheEntry(ModelSource source, string id, string revision, string fixture, params string[] files)
+    {
+        var folder = source.CacheFolder(id, revision);
+        Directory.CreateDirectory(folder);
+        foreach (var f in files) File.Copy(Path.Combine(Fixture.Folder(fixture), f), Path.Combine(folder, f));
+        return folder;
+    }
+
     [Fact]
     public async Task A_local_folder_resolves_to_itself()
     {
@@ -64,9 +73,7 @@ public class DeviceAndSourceTests
     {
         using var scratch = new Fixture.Scratch();
         var source = Offline(scratch["cache"]);
-        var folder = source.CacheFolder("org/tiny", "main");
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(Fixture.Folder("llama"), "config.json"), Path.Combine(folder, "config.json"));
+        var folder = CacheEntry(source, "org/tiny", "main", "llama", "config.json");
         File.WriteAllText(Path.Combine(folder, ModelSource.ManifestFile),
             """[{"Path":"config.json"},{"Path":"model-00001-of-00002.safetensors"},{"Path":"model-00002-of-00002.safetensors"},{"Path":"model.safetensors.index.json"}]""");
         File.WriteAllText(Path.Combine(folder, "model-00001-of-00002.safetensors"), "x");
@@ -79,10 +86,7 @@ public class DeviceAndSourceTests
     {
         using var scratch = new Fixture.Scratch();
         var source = Offline(scratch["cache"]);
-        var folder = source.CacheFolder("org/tiny", "v1");
-        Directory.CreateDirectory(folder);
-        foreach (var f in new[] { "config.json", "model.safetensors" })
-            File.Copy(Path.Combine(Fixture.Folder("qwen2"), f), Path.Combine(folder, f));
+        var folder = CacheEntry(source, "org/tiny", "v1", "qwen2", "config.json", "model.safetensors");
         Assert.Equal(folder, await source.ResolveAsync("org/tiny@v1"));
     }
 
