@@ -103,9 +103,11 @@ public class GeneratorTests
         Assert.True(greedy.Distinct().Count() < greedy.Length || greedy.Intersect(Prompts[0]).Any());
         Assert.Equal(penalised.Length, penalised.Distinct().Count());
         Assert.Empty(penalised.Intersect(Prompts[0]));
-        // Padding (id 0 here) does not count: a padded row may still produce token 0 if it wants to.
-        var seen = zeros(1, 4, dtype: ScalarType.Bool);
-        Assert.Equal(new float[] { 1, 1, 1, 1 }, LogitsProcessing.RepetitionPenalty(ones(1, 4), seen, 5).data<float>().ToArray());
+        // Padding does not count: pad the short row with the very token it produces first, and it still
+        // produces it (a penalty of 100 on it would rule it out).
+        var alone = new TokenGenerator(model).Generate([Prompts[1]], new GenerationOptions { MaxNewTokens = 6, RepetitionPenalty = 100 })[0].Tokens;
+        var padded = new TokenGenerator(model).Generate(Prompts, new GenerationOptions { MaxNewTokens = 6, RepetitionPenalty = 100, PadTokenId = alone[0] })[1].Tokens;
+        Assert.Equal(alone, padded);
     }
 
     [Fact]

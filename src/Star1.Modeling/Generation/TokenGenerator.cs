@@ -37,8 +37,11 @@ public sealed class TokenGenerator(CausalLm model)
         var ids = tensor(idData, [rows, width], device: device);
         var mask = tensor(maskData, [rows, width], device: device);
         // Which token ids each row has seen (prompt and output, never padding), for the repetition penalty.
-        var seen = zeros(rows, vocab, dtype: ScalarType.Bool, device: device)
-            .scatter_(1, ids, mask.to(ScalarType.Bool));
+        // Padding is sent to an extra column that is then dropped, so a pad id that is also a real token
+        // of the prompt stays marked (scatter order over repeated indices is not defined).
+        var seen = zeros(rows, vocab + 1, dtype: ScalarType.Bool, device: device)
+            .scatter_(1, where(mask.to(ScalarType.Bool), ids, vocab), ones(rows, width, dtype: ScalarType.Bool, device: device))
+            .narrow(1, 0, vocab).contiguous();
         var stops = tensor(options.StopTokenIds.Select(s => (long)s).DefaultIfEmpty(-1).ToArray(), device: device);
         var generator = options.Temperature > 0 ? new torch.Generator((ulong)options.Seed, device) : null;
         using var cache = options.UseKvCache ? model.NewCache() : null;
