@@ -5,6 +5,8 @@ Run by the .NET benchmark as a child process (it passes the configuration as JSO
 can also be run by hand:  /usr/bin/python3 bench/model_bench.py '<config json>' <threads> <batch> <seq> <warmup> <iters>
 Attention is written out (softmax of masked scores), as transformers' "eager" implementation does:
 Debian's PyTorch 1.13 predates scaled_dot_product_attention. Prints one JSON line.
+Debian's python3-torch does its matrix products through whichever libblas.so.3 is selected: with only the
+reference BLAS it runs about 5x slower than with OpenBLAS (apt-get install libopenblas0-pthread).
 """
 import json
 import math

@@ -61,4 +61,16 @@ public class ReferenceLogitsTests
         Assert.Equal([2, 3], llama.EosTokenIds);
         Assert.Equal(1e-5, llama.RmsNormEps);
     }
+
+    [Theory]
+    [InlineData("use_sliding_window", "sliding-window attention is not implemented")]
+    [InlineData("mlp_bias", "mlp_bias is true")]
+    public void Configs_asking_for_what_is_not_implemented_are_refused_by_name(string key, string message)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture.Folder("qwen2"), "config.json")))!.AsObject();
+        json[key] = true;
+        var e = Assert.Throws<NotSupportedException>(() => ModelConfig.FromJson(json, "x/config.json"));
+        Assert.StartsWith("x/config.json: ", e.Message);
+        Assert.Contains(message, e.Message);
+    }
 }

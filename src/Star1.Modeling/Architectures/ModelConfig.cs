@@ -94,6 +94,8 @@ public sealed record ModelConfig
         };
         if (config.NumAttentionHeads % config.NumKeyValueHeads != 0)
             throw new InvalidDataException($"{source}: num_attention_heads {heads} is not a multiple of num_key_value_heads {config.NumKeyValueHeads}");
+        if (Bool(json, "mlp_bias") == true)
+            throw new NotSupportedException($"{source}: mlp_bias is true; the SwiGLU projections here have no bias (no Llama 3.x checkpoint sets it)");
         if (type == "qwen2" && Bool(json, "use_sliding_window") == true)
             throw new NotSupportedException($"{source}: use_sliding_window is true; sliding-window attention is not implemented (no R1-Distill or Qwen2.5 checkpoint enables it)");
         return config;
