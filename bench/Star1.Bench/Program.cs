@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "funnel" => FunnelBench.Run(args[1..]),
     "llm" => await LlmBench.Run(args[1..]),
     "llm-server" => await LlmBench.Server(args[1..]),
+    "model" => ModelBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -21,5 +22,7 @@ static int Usage()
     Console.Error.WriteLine("         decontamination funnel steps 1-4: sparse production code vs the original's dense matrices");
     Console.Error.WriteLine("  llm [--requests 5000] [--concurrency 64] [--latency-ms 200]");
     Console.Error.WriteLine("         LLM calling layer against a fake OpenAI-compatible server: throughput vs the concurrency bound, CPU per request, cached re-run");
+    Console.Error.WriteLine("  model [--batch 4] [--seq 256] [--warmup 2] [--iters 8] [--prompt 64] [--new-tokens 128] [--threads N] [--decode-only]");
+    Console.Error.WriteLine("         forward+backward tokens/s of a small Qwen2 vs PyTorch eager (python3-torch), decode tokens/s with and without the KV cache");
     return 2;
 }
