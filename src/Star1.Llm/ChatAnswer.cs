@@ -23,6 +23,18 @@ public sealed record ChatAnswer
     public string StoredText => Reasoning is null ? Content : $"<think>\n{Reasoning}\n</think>\n\n{Content}";
 
     /// <summary>
+    /// The answer with a leading inline think block moved into <see cref="Reasoning"/> (unchanged when the
+    /// reasoning came separately or there is none). Applied when an answer is read, from the wire or the request
+    /// cache, never before it is cached: the cache keeps what the endpoint said, so a fix here needs no new request.
+    /// </summary>
+    public ChatAnswer WithInlineThinkingSplit()
+    {
+        if (Reasoning is not null) return this;
+        var (reasoning, content) = SplitInlineThinking(Content);
+        return reasoning is null ? this : this with { Reasoning = reasoning, Content = content };
+    }
+
+    /// <summary>
     /// Splits a leading <c>&lt;think&gt;..&lt;/think&gt;</c> block out of an answer's text (endpoints such as vLLM and
     /// Ollama return R1's reasoning inline). Text without one is all answer.
     /// </summary>

@@ -18,4 +18,14 @@ public class ChatAnswerTests
         Assert.Equal((null, "plain"), ChatAnswer.SplitInlineThinking("plain"));
         Assert.Equal((null, "<think> never closed"), ChatAnswer.SplitInlineThinking("<think> never closed"));
     }
+
+    [Fact]
+    public void The_split_applies_only_to_an_answer_without_separate_reasoning()
+    {
+        var inline = new ChatAnswer { Content = "<think>\nplan\n</think>\n\nanswer", FinishReason = "stop" }.WithInlineThinkingSplit();
+        Assert.Equal(("plan", "answer"), (inline.Reasoning, inline.Content));
+        // Reasoning that came separately is kept as sent, even when the content happens to start with a tag.
+        var separate = new ChatAnswer { Content = "<think>x</think> y", Reasoning = "r", FinishReason = "stop" };
+        Assert.Same(separate, separate.WithInlineThinkingSplit());
+    }
 }

@@ -30,6 +30,25 @@ public class RunnerCacheTests
     }
 
     [Fact]
+    public async Task An_inline_think_block_is_cached_raw_and_split_when_read()
+    {
+        await using var h = await Harness.StartAsync();
+        h.Server.Script = _ => new FakeReply.Answer("<think>\nweigh it\n</think>\n\nNo.");
+        var items = Harness.Items(1);
+        using var cache = h.Cache();
+        var first = await new LlmRunner(h.Provider(), cache, Harness.Fast()).RunAsync(items, Harness.Text, default);
+        var answer = Assert.Single(first.Successes).Answer;
+        Assert.Equal(("weigh it", "No."), (answer.Reasoning, answer.Content));
+        // The cache holds what the endpoint sent, so a change to the split needs no new request.
+        var stored = cache.Peek(cache.UsedKeys.Single())!;
+        Assert.Null(stored.Reasoning);
+        Assert.Equal("<think>\nweigh it\n</think>\n\nNo.", stored.Content);
+        var again = await new LlmRunner(h.Provider(), cache, Harness.Fast()).RunAsync(items, Harness.Text, default);
+        Assert.Equal(answer, Assert.Single(again.Successes).Answer);
+        Assert.Equal(1, h.Server.Count(FakeOpenAiServer.Chat));
+    }
+
+    [Fact]
     public async Task A_run_cancelled_half_way_resumes_sending_only_what_is_missing()
     {
         await using var h = await Harness.StartAsync();

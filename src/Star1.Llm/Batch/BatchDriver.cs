@@ -72,6 +72,7 @@ internal sealed class BatchDriver(IBatchApi api, RequestCache cache, LlmRunOptio
             var key = RequestKey.Compute(identity, s.Item.Request, s.Attempt);
             if (!cache.TryGet(key, out var answer)) return key;
             if (!_fresh.Contains(key)) meter.CacheHit();
+            answer = answer.WithInlineThinkingSplit();
             s.Last = answer;
             var verdict = Acceptance.Judge(answer, parse, options.RequireStop);
             if (verdict.Ok)

@@ -106,6 +106,7 @@ public sealed class LlmRunner
                 }
                 _cache.Put(key, answer);
             }
+            answer = answer.WithInlineThinkingSplit();
             last = answer;
             var verdict = Acceptance.Judge(answer, parse, _options.RequireStop);
             if (verdict.Ok) return new Outcome<T>(new LlmSuccess<T>(item.Id, verdict.Value!, answer, attempt), null);

@@ -65,7 +65,8 @@ internal static class ChatJson
 
         var content = OptionalString(message, "content") ?? "";
         var reasoning = OptionalString(message, "reasoning_content") ?? OptionalString(message, "reasoning");
-        if (reasoning is null) (reasoning, content) = ChatAnswer.SplitInlineThinking(content);
+        // An inline <think> block stays in the content as the endpoint sent it: the runner splits it when the
+        // answer is read (ChatAnswer.WithInlineThinkingSplit), so the cache holds the raw answer.
 
         var finish = OptionalString(choice, "finish_reason") ?? "unknown";
         int input = 0, output = 0;
