@@ -16,6 +16,11 @@ public sealed class GcTests : IDisposable
     private int Entries() => Directory.GetFiles(Path.Combine(Cache, "runs"), "*.json").Length;
     private int Objects() => Directory.GetFiles(Path.Combine(Cache, "objects"), "*", SearchOption.AllDirectories).Length;
 
+    /// <summary>The bytes of what Gc counts: objects, run records and the stages' inner caches.</summary>
+    private long Bytes() =>
+        new[] { Path.Combine(Cache, "objects"), repo.Workspace.RunsDir, repo.Workspace.StageCacheDir("Memo", "items") }
+            .Where(Directory.Exists).SelectMany(d => Directory.GetFiles(d, "*", SearchOption.AllDirectories)).Sum(f => new FileInfo(f).Length);
+
     /// <summary>Ten builds over five values of a.x (1..5, twice), ending on <paramref name="last"/>.</summary>
     private async Task GrowTheCache(int last)
     {
@@ -90,8 +95,11 @@ public sealed class GcTests : IDisposable
         for (var i = 0; i < 15; i++) File.WriteAllText(Path.Combine(runs, $"20260101-0000{i:00}-000.json"), "{}");
         File.WriteAllText(Path.Combine(runs, "latest.json"), "{}");
         await repo.RunAll(repo.Engine());
+        var before = Bytes();
         var report = GarbageCollector.Collect(repo.Engine(), new GcPolicy());
         Assert.Equal(5, report.RecordsRemoved);
+        Assert.True(report.RecordBytes > 0);
+        Assert.Equal(before - Bytes(), report.TotalBytes);
         Assert.True(File.Exists(Path.Combine(runs, "latest.json")));
         Assert.True(File.Exists(Path.Combine(runs, "20260101-000014-000.json")));
         Assert.False(File.Exists(Path.Combine(runs, "20260101-000004-000.json")));
@@ -130,7 +138,9 @@ public sealed class GcTests : IDisposable
         File.WriteAllText(Path.Combine(Directory.CreateDirectory(repo.Workspace.StageCacheDir("Memo", "items")).FullName, "shared"), "x");
         foreach (var value in new[] { "1", "2", "3" }) await Engine(value).RunAsync("Memo", force: false);
 
+        var before = Bytes();
         var report = GarbageCollector.Collect(Engine("3"), new GcPolicy());
+        Assert.Equal(before - Bytes(), report.TotalBytes);
         Assert.Equal(["item-3", "shared"], pruned.Single().Order());
         Assert.Equal(new GcReport.CacheLine("Memo", "items", 2, 8), report.Caches.Single());
         Assert.Equal(["item-3", "shared"], Directory.GetFiles(repo.Workspace.StageCacheDir("Memo", "items")).Select(Path.GetFileName).Order());
@@ -161,5 +171,69 @@ public sealed class GcTests : IDisposable
         Assert.False(Directory.Exists(conflictDir));
         Assert.False(Directory.Exists(orphan));
         Assert.Equal(["B", "C"], await repo.Executed(repo.Engine(null, "a.x=5")));
+    }
+
+    [Fact]
+    public async Task ObjectsTheLockNamesStayEvenWithoutTheirRunEntries()
+    {
+        await GrowTheCache(last: 3);
+        // Entries can be missing (accepted by hand, or the cache folder restored from elsewhere): the lock still counts.
+        foreach (var stage in new[] { "A", "B", "C", "D" })
+            File.Delete(Path.Combine(Cache, "runs", repo.Engine(null, "a.x=3").Inspect(stage).Fingerprint + ".json"));
+        var report = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy());
+        Assert.Equal((12, 0, 12), (report.EntriesRemoved, report.EntriesKept, report.ObjectsRemoved));
+        Assert.Equal(5, Objects());
+        foreach (var stage in new[] { "A", "B", "C" })
+            Assert.True(File.Exists(ObjectOf(File.ReadAllText(repo.Output(stage)))), stage);
+    }
+
+    private string ObjectOf(string content)
+    {
+        var hash = Star1.Pipeline.Hashing.ContentHash.OfString(content);
+        return Path.Combine(Cache, "objects", hash[..2], hash[2..]);
+    }
+
+    /// <summary>
+    /// Three runs of a stage with two outputs: one of 100 bytes per value of a.x, and one of 300 bytes that
+    /// is the same for 1 and 2 and other for 3. The lock holds 3; newest first, 2 adds 200 + 300 bytes and
+    /// then 1 adds 100 (its other output is 2's).
+    /// </summary>
+    [Fact]
+    public async Task KeepBytesCountsEachNewObjectOnceAndStopsAtTheBudget()
+    {
+        StageEngine Engine(int value)
+        {
+            var engine = repo.BareEngine(null, $"a.x={value}");
+            engine.Add(new StageDefinition
+            {
+                Name = "Sized",
+                ParamKeys = ["a.x"],
+                Outputs = ["one.txt", "two.txt"],
+                Execute = async (ctx, ct) =>
+                {
+                    var x = (int)ctx.Param("a.x").AsInt();
+                    await File.WriteAllTextAsync(ctx.Output("one.txt"), new string('1', 100 * x), ct);
+                    await File.WriteAllTextAsync(ctx.Output("two.txt"), new string(x < 3 ? 'S' : 'T', 300), ct);
+                },
+            });
+            return engine;
+        }
+        foreach (var value in new[] { 1, 2, 3 }) await Engine(value).RunAsync("Sized", force: false);
+        string Print(int value) => Engine(value).Inspect("Sized").Fingerprint!;
+
+        // 500 bytes: 2 fits exactly, 1 would go over.
+        var tight = GarbageCollector.Collect(Engine(3), new GcPolicy(KeepBytes: 500, DryRun: true));
+        Assert.Equal((1, 2), (tight.EntriesRemoved, tight.EntriesKept));
+        Assert.Equal(100, tight.ObjectBytes);
+
+        // 600 bytes: 1 fits too, because the object it shares with 2 is counted once.
+        var roomy = GarbageCollector.Collect(Engine(3), new GcPolicy(KeepBytes: 600));
+        Assert.Equal((0, 3), (roomy.EntriesRemoved, roomy.EntriesKept));
+        Assert.All(new[] { 1, 2, 3 }, v => Assert.True(File.Exists(Path.Combine(Cache, "runs", Print(v) + ".json"))));
+
+        var over = GarbageCollector.Collect(Engine(3), new GcPolicy(KeepBytes: 499));
+        Assert.Equal((2, 1), (over.EntriesRemoved, over.EntriesKept));
+        Assert.True(File.Exists(Path.Combine(Cache, "runs", Print(3) + ".json")));
+        Assert.False(File.Exists(Path.Combine(Cache, "runs", Print(2) + ".json")));
     }
 }
