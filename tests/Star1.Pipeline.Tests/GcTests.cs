@@ -316,4 +316,12 @@ public sealed class GcTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Cache, "runs", Print(3) + ".json")));
         Assert.False(File.Exists(Path.Combine(Cache, "runs", Print(2) + ".json")));
     }
+
+    [Fact]
+    public void GcBeforeAnyBuildFindsNothingToRemove()
+    {
+        var report = GarbageCollector.Collect(repo.Engine(), new GcPolicy());
+        Assert.Equal((0, 0, 0, 0, 0L), (report.EntriesRemoved, report.EntriesKept, report.ObjectsRemoved, report.RecordsRemoved, report.TotalBytes));
+        Assert.False(Directory.Exists(Path.Combine(Cache, "runs")));
+    }
 }
