@@ -25,6 +25,23 @@ public sealed class CodeHasherTests
         }
         """;
 
+    /// <summary>Marks the source as this repository's code, so its types are walked rather than hashed as a file.</summary>
+    private static string AsProject(string source) =>
+        source.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;", StringComparison.Ordinal);
+
+    private static void InTempFolder(Action<string> test)
+    {
+        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
+        try
+        {
+            test(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static CodeIdentity Identity(string source, string path = "/repo/Plugin.cs") =>
         new CodeHasher(_ => null).Of([PluginCompiler.Compile(source, path).GetType("Plugin.Stage")!]);
 
@@ -109,11 +126,9 @@ public sealed class CodeHasherTests
     [Fact]
     public void AnIdentityIsRememberedWhileTheAssemblyFileIsUnchangedAndRecomputedAfterARebuild()
     {
-        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
-        try
+        InTempFolder(folder =>
         {
-            // Marked as this repository's code, so its types are walked rather than hashed as a file.
-            var source = Version1.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;");
+            var source = AsProject(Version1);
             var dll = Path.Combine(folder, "Plugin.dll");
             var cacheFile = Path.Combine(folder, "code.json");
             var stage = PluginCompiler.CompileToFile(source, dll).GetType("Plugin.Stage")!;
@@ -130,11 +145,7 @@ public sealed class CodeHasherTests
             File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddMinutes(1));
             var again = new CodeHasher(_ => null, cacheFile).Of([stage]);
             Assert.Equal(computed.Parts, again.Parts);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -176,34 +187,24 @@ public sealed class CodeHasherTests
     [Fact]
     public void RememberedIdentitiesAreKeptApartPerStage()
     {
-        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
-        try
+        InTempFolder(folder =>
         {
-            var source = Version1.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;");
+            var source = AsProject(Version1);
             var assembly = PluginCompiler.CompileToFile(source, Path.Combine(folder, "Plugin.dll"));
             var cacheFile = Path.Combine(folder, "code.json");
             var stage = new CodeHasher(_ => null, cacheFile).Of([assembly.GetType("Plugin.Stage")!]);
             var unrelated = new CodeHasher(_ => null, cacheFile).Of([assembly.GetType("Plugin.Unrelated")!]);
             Assert.Equal(["type Plugin.Unrelated"], unrelated.Parts.Keys);
             Assert.Equal(stage.Parts, new CodeHasher(_ => null, cacheFile).Of([assembly.GetType("Plugin.Stage")!]).Parts);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void ARememberedIdentityIsRecomputedWhenAPackageItUsesChanges()
     {
-        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
-        try
+        InTempFolder(folder =>
         {
-            const string source = """
-                [assembly: System.Reflection.AssemblyMetadata("Star1.Project", "true")]
-                namespace Plugin;
-                public static class Stage { public static void Run(bool ok) => Xunit.Assert.True(ok); }
-                """;
+            var source = AsProject("namespace Plugin; public static class Stage { public static void Run(bool ok) => Xunit.Assert.True(ok); }");
             var stage = PluginCompiler.CompileToFile(source, Path.Combine(folder, "Plugin.dll")).GetType("Plugin.Stage")!;
             var cacheFile = Path.Combine(folder, "code.json");
             var computed = new CodeHasher(_ => "h", cacheFile).Of([stage]);
@@ -220,29 +221,20 @@ public sealed class CodeHasherTests
 
             var again = new CodeHasher(_ => "h", cacheFile).Of([stage]);
             Assert.Equal(computed.Parts, again.Parts);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void ARememberedIdentitiesFileHoldingNullIsIgnored()
     {
-        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
-        try
+        InTempFolder(folder =>
         {
             var cacheFile = Path.Combine(folder, "code.json");
             File.WriteAllText(cacheFile, "null");
-            var stage = PluginCompiler.CompileToFile(Version1.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;"), Path.Combine(folder, "Plugin.dll")).GetType("Plugin.Stage")!;
+            var stage = PluginCompiler.CompileToFile(AsProject(Version1), Path.Combine(folder, "Plugin.dll")).GetType("Plugin.Stage")!;
             var identity = new CodeHasher(_ => null, cacheFile).Of([stage]);
             Assert.Contains("type Plugin.Filter", identity.Parts.Keys);
             Assert.Contains("type Plugin.Filter", File.ReadAllText(cacheFile));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 }
