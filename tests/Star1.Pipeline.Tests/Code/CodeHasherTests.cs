@@ -1,3 +1,4 @@
+using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using Star1.Pipeline.Code;
 using Star1.Pipeline.Tests.Support;
@@ -235,6 +236,26 @@ public sealed class CodeHasherTests
             var identity = new CodeHasher(_ => null, cacheFile).Of([stage]);
             Assert.Contains("type Plugin.Filter", identity.Parts.Keys);
             Assert.Contains("type Plugin.Filter", File.ReadAllText(cacheFile));
+        });
+    }
+
+    [Fact]
+    public void AnIdentityThatReachesCodeCompiledInMemoryIsNotRemembered()
+    {
+        InTempFolder(folder =>
+        {
+            // The stage's own assembly is a file; a helper it calls was compiled in memory and has no file to stamp.
+            var library = PluginCompiler.Emit("namespace MemoryLib; public static class Helper { public static int Twice(int x) => 2 * x; }", "/repo/Lib.cs", "MemoryLib");
+            var dll = Path.Combine(folder, "Plugin.dll");
+            File.WriteAllBytes(dll, PluginCompiler.Emit(AsProject("namespace Plugin; public static class Stage { public static int Run(int x) => MemoryLib.Helper.Twice(x); }"), "/repo/Plugin.cs", "Plugin", library));
+            var context = new AssemblyLoadContext("plugin-" + Guid.NewGuid().ToString("N"), isCollectible: true);
+            using (var stream = new MemoryStream(library)) context.LoadFromStream(stream);
+            var stage = context.LoadFromAssemblyPath(dll).GetType("Plugin.Stage")!;
+            var cacheFile = Path.Combine(folder, "code.json");
+
+            var identity = new CodeHasher(_ => null, cacheFile).Of([stage]);
+            Assert.Equal(["type MemoryLib.Helper", "type Plugin.Stage"], identity.Parts.Keys);
+            Assert.False(File.Exists(cacheFile));
         });
     }
 }
