@@ -148,16 +148,19 @@ public sealed class TypeDigestTests
         byte[] body = [0x20, 0x78, 0x56, 0x34, 0x12, 0x2A];
         var at = image.AsSpan().IndexOf(body);
         Assert.True(at >= 0);
-        string HashWith(byte operand)
+        string HashWith(byte operand, int unknownAt = 0)
         {
             var patched = (byte[])image.Clone();
-            patched[at] = 0x24;
             patched[at + 1] = operand;
+            patched[at + unknownAt] = 0x24;
             using var stream = new MemoryStream(patched);
             var stage = new AssemblyLoadContext("plugin-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromStream(stream).GetType("Plugin.Stage")!;
             return new CodeHasher(_ => null).Of([stage]).Parts["type Plugin.Stage"];
         }
         Assert.Equal(HashWith(0x78), HashWith(0x78));
         Assert.NotEqual(HashWith(0x78), HashWith(0x79));
+        // The unknown byte last, in place of ret: what comes before is decoded, and nothing is read beyond the end.
+        Assert.NotEqual(HashWith(0x78, unknownAt: 5), HashWith(0x79, unknownAt: 5));
+        Assert.NotEqual(HashWith(0x78), HashWith(0x78, unknownAt: 5));
     }
 }
