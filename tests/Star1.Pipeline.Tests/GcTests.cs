@@ -16,6 +16,11 @@ public sealed class GcTests : IDisposable
     private int Entries() => Directory.GetFiles(Path.Combine(Cache, "runs"), "*.json").Length;
     private int Objects() => Directory.GetFiles(Path.Combine(Cache, "objects"), "*", SearchOption.AllDirectories).Length;
 
+    /// <summary>The bytes of what Gc counts: objects, run records and the stages' inner caches.</summary>
+    private long Bytes() =>
+        new[] { Path.Combine(Cache, "objects"), repo.Workspace.RunsDir, repo.Workspace.StageCacheDir("Memo", "items") }
+            .Where(Directory.Exists).SelectMany(d => Directory.GetFiles(d, "*", SearchOption.AllDirectories)).Sum(f => new FileInfo(f).Length);
+
     /// <summary>Ten builds over five values of a.x (1..5, twice), ending on <paramref name="last"/>.</summary>
     private async Task GrowTheCache(int last)
     {
@@ -39,6 +44,7 @@ public sealed class GcTests : IDisposable
 
         var report = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy());
         Assert.Equal((12, 4, 12), (report.EntriesRemoved, report.EntriesKept, report.ObjectsRemoved));
+        Assert.Empty(report.Notes); // no stage here has an inner cache
         Assert.Equal(dry.ObjectBytes, report.ObjectBytes);
         Assert.True(report.ObjectBytes > 0);
         Assert.Equal(4, Entries());
@@ -89,54 +95,138 @@ public sealed class GcTests : IDisposable
         Directory.CreateDirectory(runs);
         for (var i = 0; i < 15; i++) File.WriteAllText(Path.Combine(runs, $"20260101-0000{i:00}-000.json"), "{}");
         File.WriteAllText(Path.Combine(runs, "latest.json"), "{}");
+        File.WriteAllText(Path.Combine(runs, "notes.txt"), "not a record");
         await repo.RunAll(repo.Engine());
+        var before = Bytes();
         var report = GarbageCollector.Collect(repo.Engine(), new GcPolicy());
         Assert.Equal(5, report.RecordsRemoved);
+        Assert.True(report.RecordBytes > 0);
+        Assert.Equal(before - Bytes(), report.TotalBytes);
         Assert.True(File.Exists(Path.Combine(runs, "latest.json")));
         Assert.True(File.Exists(Path.Combine(runs, "20260101-000014-000.json")));
         Assert.False(File.Exists(Path.Combine(runs, "20260101-000004-000.json")));
+        Assert.True(File.Exists(Path.Combine(runs, "notes.txt")));
     }
 
     [Fact]
-    public async Task InnerCacheEntriesNoKeptRunUsedArePruned()
+    public async Task KeepDaysKeepsRecentRunRecordsBeyondTheNewestTen()
     {
-        var pruned = new List<IReadOnlySet<string>>();
-        StageEngine Engine(string value)
+        var runs = Directory.CreateDirectory(repo.Workspace.RunsDir).FullName;
+        for (var i = 0; i < 15; i++) File.WriteAllText(Path.Combine(runs, $"20260101-0000{i:00}-000.json"), "{}");
+        // Of the five beyond the newest ten (00..04), three were written ten days ago.
+        foreach (var i in new[] { 0, 2, 4 }) File.SetLastWriteTimeUtc(Path.Combine(runs, $"20260101-0000{i:00}-000.json"), DateTime.UtcNow.AddDays(-10));
+        await repo.RunAll(repo.Engine());
+        var report = GarbageCollector.Collect(repo.Engine(), new GcPolicy(KeepDays: 1));
+        Assert.Equal(3, report.RecordsRemoved);
+        Assert.Equal([false, true, false, true, false], Enumerable.Range(0, 5).Select(i => File.Exists(Path.Combine(runs, $"20260101-0000{i:00}-000.json"))));
+    }
+
+    private readonly List<IReadOnlySet<string>> pruned = [];
+    private int neverPruned;
+
+    /// <summary>
+    /// Memo keeps an inner cache "items" (each run writes and uses item-&lt;a.x&gt; and "shared") and declares a
+    /// second cache, "never", that no run writes; Plain, beside it, has no inner cache.
+    /// </summary>
+    private StageEngine MemoEngine(string value)
+    {
+        var engine = repo.BareEngine(null, $"a.x={value}");
+        engine.Add(new StageDefinition
         {
-            var engine = repo.BareEngine(null, $"a.x={value}");
-            engine.Add(new StageDefinition
-            {
-                Name = "Memo",
-                ParamKeys = ["a.x"],
-                Outputs = ["out.txt"],
-                Caches = [new StageCache("items", (folder, keep, dryRun) =>
+            Name = "Memo",
+            ParamKeys = ["a.x"],
+            Outputs = ["out.txt"],
+            Caches =
+            [
+                new StageCache("items", (folder, keep, dryRun) =>
                 {
                     pruned.Add(keep);
                     var gone = Directory.GetFiles(folder).Where(f => !keep.Contains(Path.GetFileName(f))).ToList();
                     var bytes = gone.Sum(f => new FileInfo(f).Length);
                     if (!dryRun) gone.ForEach(File.Delete);
                     return (gone.Count, bytes);
-                })],
-                Execute = async (ctx, ct) =>
-                {
-                    var key = $"item-{ctx.Param("a.x").AsInt()}";
-                    await File.WriteAllTextAsync(Path.Combine(ctx.CacheDir("items"), key), "memo", ct);
-                    ctx.RecordCacheUse("items", [key, "shared"]);
-                    await File.WriteAllTextAsync(ctx.Output("out.txt"), key, ct);
-                },
-            });
-            return engine;
-        }
-        File.WriteAllText(Path.Combine(Directory.CreateDirectory(repo.Workspace.StageCacheDir("Memo", "items")).FullName, "shared"), "x");
-        foreach (var value in new[] { "1", "2", "3" }) await Engine(value).RunAsync("Memo", force: false);
+                }),
+                new StageCache("never", (_, _, _) => { neverPruned++; return (0, 0); }),
+            ],
+            Execute = async (ctx, ct) =>
+            {
+                var key = $"item-{ctx.Param("a.x").AsInt()}";
+                await File.WriteAllTextAsync(Path.Combine(ctx.CacheDir("items"), key), "memo", ct);
+                ctx.RecordCacheUse("items", [key, "shared"]);
+                await File.WriteAllTextAsync(ctx.Output("out.txt"), key, ct);
+            },
+        });
+        engine.Add(new StageDefinition
+        {
+            Name = "Plain",
+            ParamKeys = ["a.x"],
+            Outputs = ["out.txt"],
+            Execute = async (ctx, ct) => await File.WriteAllTextAsync(ctx.Output("out.txt"), $"plain {ctx.Param("a.x").AsInt()}", ct),
+        });
+        return engine;
+    }
 
-        var report = GarbageCollector.Collect(Engine("3"), new GcPolicy());
+    private string[] Items() => Directory.GetFiles(repo.Workspace.StageCacheDir("Memo", "items")).Select(f => Path.GetFileName(f)!).Order().ToArray();
+
+    private async Task GrowTheMemo()
+    {
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(repo.Workspace.StageCacheDir("Memo", "items")).FullName, "shared"), "x");
+        foreach (var value in new[] { "1", "2", "3" })
+        {
+            await MemoEngine(value).RunAsync("Memo", force: false);
+            await MemoEngine(value).RunAsync("Plain", force: false);
+        }
+    }
+
+    [Fact]
+    public async Task InnerCacheEntriesNoKeptRunUsedArePruned()
+    {
+        await GrowTheMemo();
+
+        var dry = GarbageCollector.Collect(MemoEngine("3"), new GcPolicy(DryRun: true));
+        Assert.Equal(new GcReport.CacheLine("Memo", "items", 2, 8), dry.Caches.Single());
+        Assert.Equal(["item-1", "item-2", "item-3", "shared"], Items());
+        Assert.Equal(3, Directory.GetFiles(repo.Workspace.CacheUseDir("Memo")).Length);
+
+        pruned.Clear();
+        var before = Bytes();
+        var report = GarbageCollector.Collect(MemoEngine("3"), new GcPolicy());
+        Assert.Equal(before - Bytes(), report.TotalBytes);
+        Assert.Empty(report.Notes);
         Assert.Equal(["item-3", "shared"], pruned.Single().Order());
+        // The "never" cache has no folder: nothing to prune, no line.
+        Assert.Equal(0, neverPruned);
         Assert.Equal(new GcReport.CacheLine("Memo", "items", 2, 8), report.Caches.Single());
-        Assert.Equal(["item-3", "shared"], Directory.GetFiles(repo.Workspace.StageCacheDir("Memo", "items")).Select(Path.GetFileName).Order());
+        Assert.Equal(["item-3", "shared"], Items());
         var used = Directory.GetFiles(repo.Workspace.CacheUseDir("Memo"));
         Assert.Single(used);
         Assert.Equal(["item-3", "shared"], JsonSerializer.Deserialize<Dictionary<string, string[]>>(File.ReadAllText(used[0]))!["items"]);
+    }
+
+    [Fact]
+    public async Task AKeptRunWhoseUseIsNotRecordedKeepsTheWholeInnerCache()
+    {
+        await GrowTheMemo();
+        var current = MemoEngine("3").Inspect("Memo").Fingerprint!;
+        File.Delete(Path.Combine(repo.Workspace.CacheUseDir("Memo"), current + ".json")); // restored from another machine's cache
+
+        var report = GarbageCollector.Collect(MemoEngine("3"), new GcPolicy());
+        Assert.Empty(pruned);
+        Assert.Empty(report.Caches);
+        Assert.Equal([$"Memo: kept its inner caches whole: which entries run {current[..12]} used is not recorded here"], report.Notes);
+        Assert.Equal(["item-1", "item-2", "item-3", "shared"], Items());
+    }
+
+    [Fact]
+    public async Task WhatTheLocksRunUsedStaysEvenWithoutItsRunEntry()
+    {
+        await GrowTheMemo();
+        var current = MemoEngine("3").Inspect("Memo").Fingerprint!;
+        File.Delete(Path.Combine(Cache, "runs", current + ".json"));
+
+        GarbageCollector.Collect(MemoEngine("3"), new GcPolicy());
+        Assert.Equal(["item-3", "shared"], Items());
+        Assert.Equal([current + ".json"], Directory.GetFiles(repo.Workspace.CacheUseDir("Memo")).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -161,5 +251,77 @@ public sealed class GcTests : IDisposable
         Assert.False(Directory.Exists(conflictDir));
         Assert.False(Directory.Exists(orphan));
         Assert.Equal(["B", "C"], await repo.Executed(repo.Engine(null, "a.x=5")));
+    }
+
+    [Fact]
+    public async Task ObjectsTheLockNamesStayEvenWithoutTheirRunEntries()
+    {
+        await GrowTheCache(last: 3);
+        // Entries can be missing (accepted by hand, or the cache folder restored from elsewhere): the lock still counts.
+        foreach (var stage in new[] { "A", "B", "C", "D" })
+            File.Delete(Path.Combine(Cache, "runs", repo.Engine(null, "a.x=3").Inspect(stage).Fingerprint + ".json"));
+        var report = GarbageCollector.Collect(repo.Engine(null, "a.x=3"), new GcPolicy());
+        Assert.Equal((12, 0, 12), (report.EntriesRemoved, report.EntriesKept, report.ObjectsRemoved));
+        Assert.Equal(5, Objects());
+        foreach (var stage in new[] { "A", "B", "C" })
+            Assert.True(File.Exists(ObjectOf(File.ReadAllText(repo.Output(stage)))), stage);
+    }
+
+    private string ObjectOf(string content)
+    {
+        var hash = Star1.Pipeline.Hashing.ContentHash.OfString(content);
+        return Path.Combine(Cache, "objects", hash[..2], hash[2..]);
+    }
+
+    /// <summary>
+    /// Three runs of a stage with two outputs: one of 100 bytes per value of a.x, and one of 300 bytes that
+    /// is the same for 1 and 2 and other for 3. The lock holds 3; newest first, 2 adds 200 + 300 bytes and
+    /// then 1 adds 100 (its other output is 2's).
+    /// </summary>
+    [Fact]
+    public async Task KeepBytesCountsEachNewObjectOnceAndStopsAtTheBudget()
+    {
+        StageEngine Engine(int value)
+        {
+            var engine = repo.BareEngine(null, $"a.x={value}");
+            engine.Add(new StageDefinition
+            {
+                Name = "Sized",
+                ParamKeys = ["a.x"],
+                Outputs = ["one.txt", "two.txt"],
+                Execute = async (ctx, ct) =>
+                {
+                    var x = (int)ctx.Param("a.x").AsInt();
+                    await File.WriteAllTextAsync(ctx.Output("one.txt"), new string('1', 100 * x), ct);
+                    await File.WriteAllTextAsync(ctx.Output("two.txt"), new string(x < 3 ? 'S' : 'T', 300), ct);
+                },
+            });
+            return engine;
+        }
+        foreach (var value in new[] { 1, 2, 3 }) await Engine(value).RunAsync("Sized", force: false);
+        string Print(int value) => Engine(value).Inspect("Sized").Fingerprint!;
+
+        // 500 bytes: 2 fits exactly, 1 would go over.
+        var tight = GarbageCollector.Collect(Engine(3), new GcPolicy(KeepBytes: 500, DryRun: true));
+        Assert.Equal((1, 2), (tight.EntriesRemoved, tight.EntriesKept));
+        Assert.Equal(100, tight.ObjectBytes);
+
+        // 600 bytes: 1 fits too, because the object it shares with 2 is counted once.
+        var roomy = GarbageCollector.Collect(Engine(3), new GcPolicy(KeepBytes: 600));
+        Assert.Equal((0, 3), (roomy.EntriesRemoved, roomy.EntriesKept));
+        Assert.All(new[] { 1, 2, 3 }, v => Assert.True(File.Exists(Path.Combine(Cache, "runs", Print(v) + ".json"))));
+
+        var over = GarbageCollector.Collect(Engine(3), new GcPolicy(KeepBytes: 499));
+        Assert.Equal((2, 1), (over.EntriesRemoved, over.EntriesKept));
+        Assert.True(File.Exists(Path.Combine(Cache, "runs", Print(3) + ".json")));
+        Assert.False(File.Exists(Path.Combine(Cache, "runs", Print(2) + ".json")));
+    }
+
+    [Fact]
+    public void GcBeforeAnyBuildFindsNothingToRemove()
+    {
+        var report = GarbageCollector.Collect(repo.Engine(), new GcPolicy());
+        Assert.Equal((0, 0, 0, 0, 0L), (report.EntriesRemoved, report.EntriesKept, report.ObjectsRemoved, report.RecordsRemoved, report.TotalBytes));
+        Assert.False(Directory.Exists(Path.Combine(Cache, "runs")));
     }
 }

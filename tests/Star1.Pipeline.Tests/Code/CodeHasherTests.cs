@@ -1,3 +1,5 @@
+using System.Runtime.Loader;
+using System.Text.Json.Nodes;
 using Star1.Pipeline.Code;
 using Star1.Pipeline.Tests.Support;
 
@@ -23,6 +25,23 @@ public sealed class CodeHasherTests
             public static string Run(double[] cosines) => string.Join(",", cosines.Where(Filter.Keep));
         }
         """;
+
+    /// <summary>Marks the source as this repository's code, so its types are walked rather than hashed as a file.</summary>
+    private static string AsProject(string source) =>
+        source.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;", StringComparison.Ordinal);
+
+    private static void InTempFolder(Action<string> test)
+    {
+        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
+        try
+        {
+            test(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 
     private static CodeIdentity Identity(string source, string path = "/repo/Plugin.cs") =>
         new CodeHasher(_ => null).Of([PluginCompiler.Compile(source, path).GetType("Plugin.Stage")!]);
@@ -108,11 +127,9 @@ public sealed class CodeHasherTests
     [Fact]
     public void AnIdentityIsRememberedWhileTheAssemblyFileIsUnchangedAndRecomputedAfterARebuild()
     {
-        var folder = Directory.CreateTempSubdirectory("star1-code-").FullName;
-        try
+        InTempFolder(folder =>
         {
-            // Marked as this repository's code, so its types are walked rather than hashed as a file.
-            var source = Version1.Replace("namespace Plugin;", "[assembly: System.Reflection.AssemblyMetadata(\"Star1.Project\", \"true\")]\nnamespace Plugin;");
+            var source = AsProject(Version1);
             var dll = Path.Combine(folder, "Plugin.dll");
             var cacheFile = Path.Combine(folder, "code.json");
             var stage = PluginCompiler.CompileToFile(source, dll).GetType("Plugin.Stage")!;
@@ -129,11 +146,7 @@ public sealed class CodeHasherTests
             File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddMinutes(1));
             var again = new CodeHasher(_ => null, cacheFile).Of([stage]);
             Assert.Equal(computed.Parts, again.Parts);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -146,5 +159,103 @@ public sealed class CodeHasherTests
         var edited = new CodeHasher(_ => null).Of([PluginCompiler.Compile(source.Replace("+ 1", "+ 2"), "/repo/Plugin.cs", library).GetType("Plugin.Stage")!]);
         Assert.Equal(["type Plugin.Stage"], identity.Parts.Keys);
         Assert.NotEqual(identity.Hash, edited.Hash);
+    }
+
+    [Fact]
+    public void ARootInAPackageIsThatPackageAndTheOnesItReferences()
+    {
+        var identity = new CodeHasher(path => "h-" + Path.GetFileName(path)).Of([typeof(FactAttribute)]);
+        // xunit.core holds FactAttribute and references xunit.abstractions; a package is never walked type by type.
+        Assert.All(identity.Parts.Keys, k => Assert.StartsWith("assembly ", k, StringComparison.Ordinal));
+        Assert.Contains(identity.Parts.Keys, k => k.StartsWith("assembly xunit.core ", StringComparison.Ordinal));
+        Assert.Contains(identity.Parts.Keys, k => k.StartsWith("assembly xunit.abstractions ", StringComparison.Ordinal));
+        Assert.Equal("h-xunit.core.dll", identity.Parts.Single(p => p.Key.StartsWith("assembly xunit.core ", StringComparison.Ordinal)).Value);
+    }
+
+    [Fact]
+    public void TypesThatUseEachOtherAreEachHashedOnce()
+    {
+        const string source = """
+            namespace Plugin;
+            public static class Ping { public static int Go(int n) => n <= 0 ? 0 : Pong.Go(n - 1); }
+            public static class Pong { public static int Go(int n) => n <= 0 ? 1 : Ping.Go(n - 1); }
+            public static class Stage { public static int Run(int n) => Ping.Go(n); }
+            """;
+        var identity = Identity(source);
+        Assert.Equal(["type Plugin.Ping", "type Plugin.Pong", "type Plugin.Stage"], identity.Parts.Keys);
+    }
+
+    [Fact]
+    public void RememberedIdentitiesAreKeptApartPerStage()
+    {
+        InTempFolder(folder =>
+        {
+            var source = AsProject(Version1);
+            var assembly = PluginCompiler.CompileToFile(source, Path.Combine(folder, "Plugin.dll"));
+            var cacheFile = Path.Combine(folder, "code.json");
+            var stage = new CodeHasher(_ => null, cacheFile).Of([assembly.GetType("Plugin.Stage")!]);
+            var unrelated = new CodeHasher(_ => null, cacheFile).Of([assembly.GetType("Plugin.Unrelated")!]);
+            Assert.Equal(["type Plugin.Unrelated"], unrelated.Parts.Keys);
+            Assert.Equal(stage.Parts, new CodeHasher(_ => null, cacheFile).Of([assembly.GetType("Plugin.Stage")!]).Parts);
+        });
+    }
+
+    [Fact]
+    public void ARememberedIdentityIsRecomputedWhenAPackageItUsesChanges()
+    {
+        InTempFolder(folder =>
+        {
+            var source = AsProject("namespace Plugin; public static class Stage { public static void Run(bool ok) => Xunit.Assert.True(ok); }");
+            var stage = PluginCompiler.CompileToFile(source, Path.Combine(folder, "Plugin.dll")).GetType("Plugin.Stage")!;
+            var cacheFile = Path.Combine(folder, "code.json");
+            var computed = new CodeHasher(_ => "h", cacheFile).Of([stage]);
+            Assert.Contains(computed.Parts.Keys, k => k.StartsWith("assembly xunit.assert ", StringComparison.Ordinal));
+
+            // As if xunit.assert.dll had been upgraded since: its remembered stamp no longer matches the file.
+            var package = typeof(Assert).Assembly.Location;
+            var json = JsonNode.Parse(File.ReadAllText(cacheFile))!;
+            var entry = json.AsObject().Single().Value!;
+            var stamp = entry["Assemblies"]![package];
+            Assert.NotNull(stamp);
+            stamp["Size"] = stamp["Size"]!.GetValue<long>() + 1;
+            File.WriteAllText(cacheFile, json.ToJsonString().Replace("\"type Plugin.Stage\"", "\"type Plugin.Remembered\""));
+
+            var again = new CodeHasher(_ => "h", cacheFile).Of([stage]);
+            Assert.Equal(computed.Parts, again.Parts);
+        });
+    }
+
+    [Fact]
+    public void ARememberedIdentitiesFileHoldingNullIsIgnored()
+    {
+        InTempFolder(folder =>
+        {
+            var cacheFile = Path.Combine(folder, "code.json");
+            File.WriteAllText(cacheFile, "null");
+            var stage = PluginCompiler.CompileToFile(AsProject(Version1), Path.Combine(folder, "Plugin.dll")).GetType("Plugin.Stage")!;
+            var identity = new CodeHasher(_ => null, cacheFile).Of([stage]);
+            Assert.Contains("type Plugin.Filter", identity.Parts.Keys);
+            Assert.Contains("type Plugin.Filter", File.ReadAllText(cacheFile));
+        });
+    }
+
+    [Fact]
+    public void AnIdentityThatReachesCodeCompiledInMemoryIsNotRemembered()
+    {
+        InTempFolder(folder =>
+        {
+            // The stage's own assembly is a file; a helper it calls was compiled in memory and has no file to stamp.
+            var library = PluginCompiler.Emit("namespace MemoryLib; public static class Helper { public static int Twice(int x) => 2 * x; }", "/repo/Lib.cs", "MemoryLib");
+            var dll = Path.Combine(folder, "Plugin.dll");
+            File.WriteAllBytes(dll, PluginCompiler.Emit(AsProject("namespace Plugin; public static class Stage { public static int Run(int x) => MemoryLib.Helper.Twice(x); }"), "/repo/Plugin.cs", "Plugin", library));
+            var context = new AssemblyLoadContext("plugin-" + Guid.NewGuid().ToString("N"), isCollectible: true);
+            using (var stream = new MemoryStream(library)) context.LoadFromStream(stream);
+            var stage = context.LoadFromAssemblyPath(dll).GetType("Plugin.Stage")!;
+            var cacheFile = Path.Combine(folder, "code.json");
+
+            var identity = new CodeHasher(_ => null, cacheFile).Of([stage]);
+            Assert.Equal(["type MemoryLib.Helper", "type Plugin.Stage"], identity.Parts.Keys);
+            Assert.False(File.Exists(cacheFile));
+        });
     }
 }
