@@ -71,6 +71,8 @@ public sealed class CodeHasher
             foreach (var package in digest.Packages) AddPackage(package, parts, seenPackages);
         }
         files.UnionWith(seenPackages.Select(p => p.Location));
+        // The digest's own rules are part of every identity: a remembered one made by another engine build is not reused.
+        files.Add(typeof(TypeDigest).Assembly.Location);
         return (new CodeIdentity(parts), inMemory ? null : files);
     }
 

@@ -43,10 +43,19 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
 
     public static TypeDigest Of(Type outermost)
     {
+        var walker = Walk(outermost);
+        return new TypeDigest(ContentHash.OfString(walker.Text.ToString()), walker.Types, walker.Packages);
+    }
+
+    /// <summary>The normalised text a type's hash is taken over (for tests that check what it can and cannot say).</summary>
+    internal static string TextOf(Type outermost) => Walk(outermost).Text.ToString();
+
+    private static Walker Walk(Type outermost)
+    {
         var walker = new Walker();
         walker.Describe(outermost);
         walker.Types.Remove(outermost);
-        return new TypeDigest(ContentHash.OfString(walker.Text.ToString()), walker.Types, walker.Packages);
+        return walker;
     }
 
     private sealed class Walker
@@ -67,7 +76,7 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
             foreach (var field in type.GetFields(Declared).OrderBy(f => f.MetadataToken))
             {
                 Text.Append("field ").Append(field.Attributes).Append(' ').Append(Name(field.FieldType)).Append(' ').Append(field.Name);
-                if (field.IsLiteral) Text.Append(" = ").Append(field.GetRawConstantValue());
+                if (field.IsLiteral) Text.Append(" = ").Append(Literal(field.GetRawConstantValue()));
                 Text.Append('\n');
                 Note(field.FieldType);
                 Attributes(field.GetCustomAttributesData);
@@ -90,7 +99,7 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
             foreach (var parameter in method.GetParameters())
             {
                 Note(parameter.ParameterType);
-                if (parameter.HasDefaultValue) Text.Append("default ").Append(parameter.Name).Append(" = ").Append(parameter.RawDefaultValue).Append('\n');
+                if (parameter.HasDefaultValue) Text.Append("default ").Append(parameter.Name).Append(" = ").Append(Literal(parameter.RawDefaultValue)).Append('\n');
                 Attributes(parameter.GetCustomAttributesData);
             }
             var body = method.GetMethodBody();
@@ -159,7 +168,7 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
                         break;
                     case OperandType.InlineString:
                         var text = Resolve(BitConverter.ToInt32(il, i), token => method.Module.ResolveString(token));
-                        Text.Append(" \"").Append(text).Append('"');
+                        Text.Append(' ').Append(Literal(text));
                         i += 4;
                         break;
                     case OperandType.InlineSig:
@@ -224,12 +233,38 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
                 Text.Append("attributes unreadable (").Append(e.GetType().Name).Append(")\n");
                 return;
             }
-            foreach (var a in attributes.Select(a => (Data: a, Text: a.ToString())).OrderBy(a => a.Text, StringComparer.Ordinal))
+            foreach (var a in attributes.Select(a => (Data: a, Text: AttributeText(a))).OrderBy(a => a.Text, StringComparer.Ordinal))
             {
                 Text.Append("attribute ").Append(a.Text).Append('\n');
                 Note(a.Data.AttributeType);
             }
         }
+
+        /// <summary>
+        /// A value as it enters the text: strings JSON-escaped, so that no string (a literal in IL, a constant, an
+        /// attribute argument) can spell out lines of the text itself and make two different types read the same;
+        /// other values with their type, so 1 and "1" and 1.0 differ too.
+        /// </summary>
+        private static string Literal(object? value) => value switch
+        {
+            null => "null",
+            string text => System.Text.Json.JsonSerializer.Serialize(text, Quoting),
+            char c => "char " + System.Text.Json.JsonSerializer.Serialize(c.ToString(), Quoting),
+            System.Collections.ObjectModel.ReadOnlyCollection<CustomAttributeTypedArgument> items => "[" + string.Join(", ", items.Select(i => Argument(i))) + "]",
+            IFormattable number => value.GetType().Name + " " + number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            Type type => "typeof " + (type.FullName ?? type.Name),
+            _ => value.GetType().Name + " " + Literal(value.ToString()),
+        };
+
+        // Escapes what JSON must (quotes, backslashes, control characters), nothing more: the text stays readable.
+        private static readonly System.Text.Json.JsonSerializerOptions Quoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+        private static string Argument(CustomAttributeTypedArgument argument) => (argument.ArgumentType.FullName ?? argument.ArgumentType.Name) + " " + Literal(argument.Value);
+
+        /// <summary>An attribute with its arguments through <see cref="Literal"/> (its own ToString leaves quotes in strings unescaped).</summary>
+        private static string AttributeText(CustomAttributeData a) =>
+            (a.AttributeType.FullName ?? a.AttributeType.Name) + "(" +
+            string.Join(", ", a.ConstructorArguments.Select(Argument).Concat(a.NamedArguments.Select(n => n.MemberName + " = " + Argument(n.TypedValue)))) + ")";
 
         /// <summary>Remembers a type the code uses: a type of ours to walk next, or a package to hash.</summary>
         private void Note(Type? type)

@@ -226,6 +226,20 @@ public sealed class CodeHasherTests
     }
 
     [Fact]
+    public void ARememberedIdentityDependsOnTheEngineThatDigestedIt()
+    {
+        InTempFolder(folder =>
+        {
+            var stage = PluginCompiler.CompileToFile(AsProject("namespace Plugin; public static class Stage { public static int Run() => 1; }"), Path.Combine(folder, "Plugin.dll")).GetType("Plugin.Stage")!;
+            var cacheFile = Path.Combine(folder, "code.json");
+            new CodeHasher(_ => "h", cacheFile).Of([stage]);
+            // A new engine may digest code differently: its own assembly is among the files an identity was made from.
+            var entry = JsonNode.Parse(File.ReadAllText(cacheFile))!.AsObject().Single().Value!;
+            Assert.NotNull(entry["Assemblies"]![typeof(CodeHasher).Assembly.Location]);
+        });
+    }
+
+    [Fact]
     public void ARememberedIdentitiesFileHoldingNullIsIgnored()
     {
         InTempFolder(folder =>

@@ -111,6 +111,24 @@ public sealed class TypeDigestTests
         Assert.Equal(["type Plugin.Stage"], identity.Parts.Keys);
     }
 
+    [Theory]
+    [InlineData("public static string Run() => \"TEXT\";")]
+    [InlineData("public const string Value = \"TEXT\"; public static int Run() => 1;")]
+    [InlineData("public static string Run(string s = \"TEXT\") => s;")]
+    [InlineData("[System.Obsolete(\"TEXT\")] public static int Run() => 1;")]
+    public void AStringCannotSpellOutLinesOfTheText(string member)
+    {
+        // A string holding quotes, newlines and what looks like IL must stay one token of the text: written raw,
+        // a literal could spell out another method's lines and two different types would hash the same.
+        static string Text(string member, string text) => TypeDigest.TextOf(PluginCompiler.Compile(
+            "namespace Plugin; public static class Stage { MEMBER }".Replace("MEMBER", member.Replace("TEXT", text, StringComparison.Ordinal), StringComparison.Ordinal))
+            .GetType("Plugin.Stage")!);
+        var plain = Text(member, "x");
+        var tricky = Text(member, "x\\\" \\n  ret\\nmethod Public Static System.String Run()\\n  ldstr \\\"");
+        Assert.Equal(plain.Split('\n').Length, tricky.Split('\n').Length);
+        Assert.Contains("\\\"", tricky);
+    }
+
     [Fact]
     public void AClosedGenericRootIsWalkedAsItsDefinition()
     {
