@@ -170,6 +170,11 @@ public sealed class LlmStagesTests(DemoPipeline demo)
         Assert.NotEqual(0, await repo.Run("--target", "Classify", "--set", "classify.provider=nope", "--force-stage", "Classify"));
         Assert.Contains("classify.provider is 'nope'", repo.Output);
         Assert.Contains("known: offline, openai, deepseek", repo.Output);
+
+        // The paper's model on the offline provider: named once, before any work.
+        Assert.NotEqual(0, await repo.Run("--target", "Classify", "--set", "classify.model=gpt-4o-2024-11-20", "--force-stage", "Classify"));
+        Assert.Contains("classify.model is 'gpt-4o-2024-11-20'", repo.Output);
+        Assert.Contains("which answer only as standin-classifier", repo.Output);
     }
 
     private static void Edit(BuildRepo repo, string relative, string append)

@@ -30,6 +30,11 @@ internal static class LlmProviders
             return $"{stageGroup}.provider is '{name}' ({node.Origin}), which is not under {Group}; known: {string.Join(", ", known)}";
         }
         var kind = parameters.Get($"{Group}.{name}.kind").AsString();
-        return kind is "offline" or "openai" ? null : $"{Group}.{name}.kind is '{kind}'; expected offline or openai";
+        if (kind is not ("offline" or "openai")) return $"{Group}.{name}.kind is '{kind}'; expected offline or openai";
+        // The stand-ins answer only for their own model names: say so once, not once per item.
+        var model = parameters.Get($"{stageGroup}.model");
+        if (kind == "offline" && !Star1.Data.StandIns.OfflineProvider.Models.Contains(model.AsString()))
+            return $"{stageGroup}.model is '{model.AsString()}' ({model.Origin}), but provider '{name}' is the offline stand-ins, which answer only as {string.Join(", ", Star1.Data.StandIns.OfflineProvider.Models)}";
+        return null;
     }
 }
