@@ -18,7 +18,7 @@ public static class TinyModel
     public const string ChatFormat = "r1-distill-qwen";
 
     // 4 layers of width 128 (4 query heads of 32, 2 key/value heads: grouped-query attention is exercised), a
-    // SwiGLU of 384 (3x, near Qwen2's ratio) and tied embeddings: about 1.3M parameters, a third of them the
+    // SwiGLU of 384 (3x, near Qwen2's ratio) and tied embeddings: about 1.03M parameters, a quarter of them the
     // embedding. Wide enough for the loss to fall well below the unigram level within the demo's few steps.
     public const int HiddenSize = 128;
     public const int Layers = 4;

@@ -70,7 +70,7 @@ public abstract class TrainStageTask : StageTask<BuildContext>
             var e = MemoryEstimate.For(model.Config(), p.Recipe.MicroBatch, p.Sequences.MaxLength, dtype == TorchSharp.torch.ScalarType.BFloat16, checkpointing, cuda);
             var available = DeviceMemory.Total(cuda);
             var verdict = available is { } a ? (e.Total <= a ? $"fits in {MemoryEstimate.Gib(a)}" : $"does NOT fit in {MemoryEstimate.Gib(a)}") : "device memory unknown";
-            return $"peak ~{MemoryEstimate.Gib(e.Total)} on {device} ({e.Parameters / 1e6:0.#}M params {(cuda ? dtype.ToString() : "fp32")}: weights {MemoryEstimate.Gib(e.Weights)}, grads {MemoryEstimate.Gib(e.Gradients)}, AdamW {MemoryEstimate.Gib(e.Optimizer)}, activations {MemoryEstimate.Gib(e.Activations)}{(checkpointing ? " checkpointed" : "")}, logits {MemoryEstimate.Gib(e.Logits)} at {p.Recipe.MicroBatch}x{p.Sequences.MaxLength}); {verdict}";
+            return $"peak ~{MemoryEstimate.Gib(e.Total)} on {device} ({e.Parameters / 1e6:0.##}M params {(cuda ? dtype.ToString() : "fp32")}: weights {MemoryEstimate.Gib(e.Weights)}, grads {MemoryEstimate.Gib(e.Gradients)}, AdamW {MemoryEstimate.Gib(e.Optimizer)}, activations {MemoryEstimate.Gib(e.Activations)}{(checkpointing ? " checkpointed" : "")}, logits {MemoryEstimate.Gib(e.Logits)} at {p.Recipe.MicroBatch}x{p.Sequences.MaxLength}); {verdict}";
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ParamsException or NotSupportedException or IOException)
         {

@@ -37,5 +37,8 @@ public sealed record MemoryEstimate(long Parameters, long Weights, long Gradient
         return new MemoryEstimate(p, p * bytes, p * bytes, optimizer, activations, logits);
     }
 
-    public static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " GiB";
+    /// <summary>A size for people: MiB below a GiB (the tiny model), GiB above.</summary>
+    public static string Gib(long bytes) => bytes < 1L << 30
+        ? (bytes / (double)(1L << 20)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " MiB"
+        : (bytes / (double)(1L << 30)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " GiB";
 }
