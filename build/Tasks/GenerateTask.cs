@@ -1,3 +1,4 @@
+using Spectre.Console;
 using Star1.Build.Tasks.Training;
 using Star1.Chat.Formats;
 using Star1.Host;

@@ -93,7 +93,16 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         var items = TrainingSetReader.Read(input);
         using var tokenizer = baseModel.LoadTokenizer();
         var template = new ChatTemplate(format, tokenizer);
-        var sequences = SftBuilder.BuildAll(items, template, p.Sequences);
+        IReadOnlyList<SftSequence> sequences;
+        try
+        {
+            sequences = SftBuilder.BuildAll(items, template, p.Sequences);
+        }
+        catch (InvalidDataException e)
+        {
+            // The builder names the item; the user also needs the file it came from.
+            throw new InvalidDataException($"{input}: {e.Message}", e);
+        }
         var truncated = sequences.Count(s => s.TruncatedTokens > 0);
         stage.Reporter.Info($"{stage.StageName}: {sequences.Count} sequences ({sequences.Sum(s => s.Length)} tokens, {truncated} cut to the last {p.Sequences.MaxLength}) "
             + $"from {Path.GetFileName(input)}, base model {baseModel.Spec}, {format.Name}, {device} {dtype}");
