@@ -155,4 +155,21 @@ public sealed class TrainerTests
         var e = Assert.Throws<InvalidDataException>(() => new SftTrainer(other, new SftRecipe { Epochs = 2, GlobalBatch = 2, MicroBatch = 2 }, 0).Train(data, scratch.Path));
         Assert.Contains("steps per epoch", e.Message);
     }
+
+    [Fact]
+    public void TheMemoryEstimateCountsTheModelsParametersAndShrinksWithBf16AndCheckpointing()
+    {
+        using var model = SmallModel();
+        Assert.Equal(model.parameters().Sum(p => p.numel()), MemoryEstimate.ParameterCount(model.Config));
+        using var untied = CausalLm.Create(model.Config with { TieWordEmbeddings = false }, ScalarType.Float32, CPU);
+        Assert.Equal(untied.parameters().Sum(p => p.numel()), MemoryEstimate.ParameterCount(untied.Config));
+
+        var fp32 = MemoryEstimate.For(model.Config, microBatch: 1, maxLength: 4096, bf16: false, checkpointing: false, cuda: true);
+        var bf16 = MemoryEstimate.For(model.Config, 1, 4096, bf16: true, checkpointing: false, cuda: true);
+        var checkpointed = MemoryEstimate.For(model.Config, 1, 4096, bf16: true, checkpointing: true, cuda: true);
+        Assert.Equal(fp32.Weights / 2, bf16.Weights);
+        Assert.True(bf16.Optimizer > fp32.Optimizer, "bf16 training keeps fp32 masters beside the moments");
+        Assert.True(checkpointed.Activations < bf16.Activations);
+        Assert.Equal(fp32.Weights + fp32.Gradients + fp32.Optimizer + fp32.Activations + fp32.Logits, fp32.Total);
+    }
 }
