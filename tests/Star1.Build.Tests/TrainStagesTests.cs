@@ -66,6 +66,31 @@ public sealed class TrainStagesTests(DemoPipeline demo)
     }
 
     [Fact]
+    public async Task AFolderBaseModelIsFingerprintedByItsFiles()
+    {
+        // The trained tiny checkpoint is an HF folder: fine-tune it again, from a copy under base/.
+        using var repo = demo.Copy();
+        var base_ = repo.PathOf("base");
+        Directory.CreateDirectory(base_);
+        foreach (var f in Directory.GetFiles(repo.PathOf("artifacts", "train", "checkpoint"))) File.Copy(f, Path.Combine(base_, Path.GetFileName(f)));
+        string[] args = ["--target", "Train", "--set", "train.base_model=base", "--set", "train.chat_format=r1-distill-qwen"];
+        Assert.Equal(0, await repo.Run(args));
+        Assert.Equal("executed", Status(repo, "Train"));
+        Assert.Contains("base model base, r1-distill-qwen", repo.Output);
+        Assert.Equal(0, await repo.Run(args));
+        Assert.Equal("up-to-date", Status(repo, "Train"));
+
+        // Other weights under the same name: the model's identity changed.
+        using (var model = CheckpointLoader.LoadModel(base_))
+        {
+            using (TorchSharp.torch.no_grad()) model.named_parameters().First().parameter.add_(0.01f);
+            CheckpointSaver.Save(model, base_, base_);
+        }
+        Assert.Equal(0, await repo.Run([.. args, "--dryrun"]));
+        Assert.Contains("base/model.safetensors changed", repo.Output);
+    }
+
+    [Fact]
     public async Task GeneratePrintsTheTrainedModelsCompletionAndItsIds()
     {
         using var repo = demo.Copy();

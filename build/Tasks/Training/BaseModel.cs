@@ -58,7 +58,8 @@ public sealed class BaseModel
     /// <summary>Why it cannot be used offline (the resolver's message, listing the missing files), or null.</summary>
     public string? Problem()
     {
-        if (IsTiny || Folder is not null) return null;
+        if (IsTiny) return null;
+        if (Folder is not null) return WeightsProblem();
         try
         {
             new ModelSource(ModelsCache(repoRoot), new FetchOptions { Online = false }).ResolveAsync(Spec).GetAwaiter().GetResult();
@@ -70,13 +71,28 @@ public sealed class BaseModel
         }
     }
 
+    /// <summary>A folder without config.json or weights, said before the fingerprint would miss them.</summary>
+    private string? WeightsProblem()
+    {
+        if (!File.Exists(Path.Combine(Folder!, "config.json"))) return $"model {Spec}: {Folder} has no config.json";
+        try
+        {
+            CheckpointLoader.WeightFiles(Folder!);
+            return null;
+        }
+        catch (FileNotFoundException e)
+        {
+            return $"model {Spec}: {e.Message}";
+        }
+    }
+
     /// <summary>The files whose bytes decide the model: config, weights and tokenizer files (tiny: the embedded tokenizer).</summary>
     public IEnumerable<string> IdentityFiles()
     {
         if (IsTiny) return [Path.Combine(repoRoot, EmbeddedTokenizerFile)];
         if (Folder is null) return [];
         var files = new List<string> { Path.Combine(Folder, "config.json") };
-        files.AddRange(CheckpointLoader.WeightFiles(Folder));
+        if (WeightsProblem() is null) files.AddRange(CheckpointLoader.WeightFiles(Folder));
         var index = Path.Combine(Folder, CheckpointLoader.IndexFile);
         if (File.Exists(index)) files.Add(index);
         files.AddRange(CheckpointSaver.TokenizerFiles.Select(n => Path.Combine(Folder, n)).Where(File.Exists));
