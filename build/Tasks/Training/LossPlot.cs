@@ -21,6 +21,7 @@ public static class LossPlot
         plot.XLabel("optimizer step");
         plot.YLabel("loss (mean per trained token)");
         plot.ShowLegend();
+        plot.Legend.Alignment = ScottPlot.Alignment.UpperRight;   // the loss ends low on the right: keep its tail visible
         plot.SavePng(path, 900, 500);
     }
 }
