@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace Star1.Modeling.Training;
+
+/// <summary>One optimizer step, as a line of metrics.jsonl. Loss and accuracy are per trained token over the
+/// whole global batch; grad_norm is before clipping (what HF logs); lr is the rate this update used.</summary>
+public sealed record StepMetrics(
+    [property: JsonPropertyName("step")] int Step,
+    [property: JsonPropertyName("epoch")] int Epoch,
+    [property: JsonPropertyName("loss")] double Loss,
+    [property: JsonPropertyName("token_accuracy")] double TokenAccuracy,
+    [property: JsonPropertyName("lr")] double LearningRate,
+    [property: JsonPropertyName("grad_norm")] double GradNorm,
+    [property: JsonPropertyName("trained_tokens")] int TrainedTokens,
+    [property: JsonPropertyName("tokens_per_second")] double TokensPerSecond);
+
+/// <summary>Where a run stands, for the live progress line.</summary>
+public sealed record TrainingProgress(int Step, int TotalSteps, StepMetrics Last);
+
+/// <summary>What a run did: every step's metrics (those of resumed epochs included) and the epoch it resumed after.</summary>
+public sealed record TrainingResult(IReadOnlyList<StepMetrics> Steps, int ResumedAfterEpoch, int TotalSteps);

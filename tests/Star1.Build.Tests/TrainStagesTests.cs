@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Star1.Build.Tests.Support;
+using Star1.Modeling.Checkpoints;
+using static Star1.Build.Tests.LlmStagesTests;
+
+namespace Star1.Build.Tests;
+
+/// <summary>
+/// Train and TrainBenign (paper sections 3.1 and 4.3) and the Generate task through the real host, offline, on
+/// the tiny default model with the demo selection (one short epoch, see DemoPipeline.FastTraining).
+/// </summary>
+[Collection(DemoPipelineCollection.Name)]
+public sealed class TrainStagesTests(DemoPipeline demo)
+{
+    private static readonly string[] Upstream = ["Collect", "Classify", "Reason", "Score", "Select", "Rewrite", "BenignReason", "BenignScore", "BenignSelect"];
+
+    [Theory]
+    [InlineData("train", 40)]
+    [InlineData("trainbenign", 73)]
+    public void EachTrainingStageWritesAHuggingFaceCheckpointMetricsAndALossCurve(string folder, int examples)
+    {
+        var checkpoint = demo.Template.PathOf("artifacts", folder, "checkpoint");
+        // Hugging Face names and shapes: the loader builds the model config.json describes and checks every tensor.
+        using var model = CheckpointLoader.LoadModel(checkpoint);
+        Assert.Equal("qwen2", model.Config.ModelType);
+        var names = SafeTensors.ReadHeader(Path.Combine(checkpoint, "model.safetensors")).ToDictionary(e => e.Name);
+        Assert.Equal([model.Config.VocabSize, model.Config.HiddenSize], names["model.embed_tokens.weight"].Shape);
+        Assert.Contains("model.layers.0.self_attn.q_proj.bias", names.Keys);
+        Assert.Contains("model.norm.weight", names.Keys);
+        Assert.DoesNotContain("lm_head.weight", names.Keys);   // tied embeddings, as config.json says
+        Assert.True(File.Exists(Path.Combine(checkpoint, "tokenizer.json")));
+        Assert.Contains("<｜end▁of▁sentence｜>", File.ReadAllText(Path.Combine(checkpoint, "tokenizer_config.json")));
+
+        // One global batch of 8 per step: ceil(examples / 8) steps in the one epoch, the loss falling.
+        var steps = File.ReadAllLines(demo.Template.PathOf("artifacts", folder, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal((examples + 7) / 8, steps.Count);
+        Assert.Equal(Enumerable.Range(1, steps.Count), steps.Select(s => s.GetProperty("step").GetInt32()));
+        Assert.True(steps[^1].GetProperty("loss").GetDouble() < steps[0].GetProperty("loss").GetDouble());
+        Assert.All(steps, s => Assert.True(s.GetProperty("tokens_per_second").GetDouble() > 0));
+
+        var png = File.ReadAllBytes(demo.Template.PathOf("artifacts", folder, "loss.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+    }
+
+    [Fact]
+    public async Task ASecondRunExecutesNothingAndALearningRateReRunsOnlyTheTrainingStages()
+    {
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Star1"));
+        Assert.Equal("up-to-date", Status(repo, "Train"));
+        Assert.Equal("up-to-date", Status(repo, "TrainBenign"));
+
+        var before = File.ReadAllBytes(repo.PathOf("artifacts", "train", "checkpoint", "model.safetensors"));
+        Assert.Equal(0, await repo.Run("--target", "Star1", "--set", "train.learning_rate=1e-3"));
+        Assert.All(Upstream, s => Assert.Equal("up-to-date", Status(repo, s)));
+        Assert.Equal("executed", Status(repo, "Train"));
+        Assert.Equal("executed", Status(repo, "TrainBenign"));
+        Assert.NotEqual(before, File.ReadAllBytes(repo.PathOf("artifacts", "train", "checkpoint", "model.safetensors")));
+        // The epoch checkpoints only live while a run may still be killed.
+        Assert.Empty(Directory.GetDirectories(repo.PathOf("artifacts", "cache", "stages", "Train", "resume")));
+
+        // Gradient checkpointing is exact: toggling it re-runs nothing.
+        Assert.Equal(0, await repo.Run("--target", "Train", "--set", "train.learning_rate=1e-3", "--set", "train.gradient_checkpointing=true"));
+        Assert.Equal("up-to-date", Status(repo, "Train"));
+    }
+
+    [Fact]
+    public async Task AFolderBaseModelIsFingerprintedByItsFiles()
+    {
+        // The trained tiny checkpoint is an HF folder: fine-tune it again, from a copy under base/.
+        using var repo = demo.Copy();
+        var base_ = repo.PathOf("base");
+        Directory.CreateDirectory(base_);
+        foreach (var f in Directory.GetFiles(repo.PathOf("artifacts", "train", "checkpoint"))) File.Copy(f, Path.Combine(base_, Path.GetFileName(f)));
+        string[] args = ["--target", "Train", "--set", "train.base_model=base", "--set", "train.chat_format=r1-distill-qwen"];
+        Assert.Equal(0, await repo.Run(args));
+        Assert.Equal("executed", Status(repo, "Train"));
+        Assert.Contains("base model base, r1-distill-qwen", repo.Output);
+        Assert.Equal(0, await repo.Run(args));
+        Assert.Equal("up-to-date", Status(repo, "Train"));
+
+        // Other weights under the same name: the model's identity changed.
+        using (var model = CheckpointLoader.LoadModel(base_))
+        {
+            using (TorchSharp.torch.no_grad()) model.named_parameters().First().parameter.add_(0.01f);
+            CheckpointSaver.Save(model, base_, base_);
+        }
+        Assert.Equal(0, await repo.Run([.. args, "--dryrun"]));
+        Assert.Contains("base/model.safetensors changed", repo.Output);
+    }
+
+    [Fact]
+    public async Task GeneratePrintsTheTrainedModelsCompletionAndItsIds()
+    {
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Generate", "--set", "generate.prompt=How do I pick a lock?", "--set", "generate.max_new_tokens=8", "--set", "generate.show_ids=true"));
+        Assert.Contains("model Train (r1-distill-qwen, cpu)", repo.Output);
+        Assert.Contains("8 generated", repo.Output);
+        Assert.Matches(@"completion ids: \[\d+(, \d+){7}\]", repo.Output);
+        // The prompt ends with the R1 generation prompt <｜Assistant｜><think>\n (ids 1866, 1867 in the embedded vocabulary).
+        Assert.Matches(@"prompt ids: \[1863, 1865, [\d, ]+1866, 1867, \d+\]", repo.Output);
+    }
+
+    [Fact]
+    public async Task AMissingGpuOrAMissingHubModelStopsTrainBeforeAnyWork()
+    {
+        using var repo = demo.Copy();
+        Assert.NotEqual(0, await repo.Run("--target", "Train", "--set", "train.device=cuda"));
+        Assert.Contains("torch sees no CUDA GPU", repo.Output);
+        Assert.NotEqual(0, await repo.Run("--target", "Train", "--set", "train.base_model=someorg/no-such-model"));
+        Assert.Contains("offline: model someorg/no-such-model is not complete", repo.Output);
+        Assert.Contains("config.json", repo.Output);
+    }
+
+    [Fact]
+    public async Task AMalformedTrainingRowIsNamedWithItsFileAndItem()
+    {
+        // A released scored file whose responses have no answer after </think> passes Select (it selects on scores)
+        // but cannot be trained on; the message must reach the user with the file and the item.
+        using var repo = new BuildRepo(DemoPipeline.FastTraining).WithRepoFolder("prompts").WithRepoFolder("src/Star1.Chat/Embedded");
+        var scored = JsonNode.Parse(File.ReadAllText(demo.Template.PathOf("artifacts", "score", "scored.json")))!.AsArray();
+        foreach (var item in scored) item!["response"] = "<think>\nsome reasoning\n</think>\n\n";
+        File.WriteAllText(repo.PathOf("star41k.json"), scored.ToJsonString());
+        Assert.NotEqual(0, await repo.Run("--target", "Train", "--set", "select.from=star41k.json"));
+        Assert.Equal("executed", Status(repo, "Select"));
+        Assert.Matches(@"star1\.json: item star1/\d+: the response has nothing after '</think>'", repo.Output);
+    }
+}
