@@ -437,7 +437,8 @@ public sealed partial class StageEngine
         var changed = before.Keys.Union(now.Keys)
             .Where(k => before.GetValueOrDefault(k) != now.GetValueOrDefault(k))
             .Select(k => k.StartsWith("type ", StringComparison.Ordinal) || k.StartsWith("assembly ", StringComparison.Ordinal) ? k[(k.IndexOf(' ') + 1)..] : k)
-            .Order(StringComparer.Ordinal).ToList();
+            // Types a person wrote first: compiler-generated ones (<>f__AnonymousType0`3) say little on their own.
+            .OrderBy(k => k.StartsWith('<')).ThenBy(k => k, StringComparer.Ordinal).ToList();
         if (changed.Count == 0) return null;
         const int shown = 4;
         var list = string.Join(", ", changed.Take(shown));

@@ -38,6 +38,17 @@ public sealed class CodeInFingerprintTests : IDisposable
     }
 
     [Fact]
+    public async Task TypesAPersonWroteAreNamedBeforeCompilerGeneratedOnes()
+    {
+        // An anonymous type ("<>f__AnonymousType0`1") and the stage's own class change together.
+        const string source = "namespace Plugin; public static class Stage { public static string Run(double[] c) => new { Kept = c.Length * FACTOR }.ToString(); }";
+        await EngineRunning(PluginCompiler.Compile(source.Replace("FACTOR", "1"))).RunAsync("Filter", force: false);
+        var edited = EngineRunning(PluginCompiler.Compile(source.Replace("FACTOR", "2").Replace("Kept", "Count")));
+        var reason = Assert.Single(edited.Inspect("Filter").Reasons);
+        Assert.StartsWith("code changed: Plugin.Stage, <>f__AnonymousType0", reason);
+    }
+
+    [Fact]
     public async Task EditRunRevertDeleteRunRestoresTheOriginalResult()
     {
         var original = PluginCompiler.Compile(CodeHasherTests.Version1);
