@@ -12,6 +12,12 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
 {
     /// <summary>A hand knob on top of the automatic code hash: bump it to re-run the stage when nothing else would.</summary>
     public virtual string Version => "1";
+
+    /// <summary>
+    /// The version under these params and on this machine: <see cref="Version"/>, plus anything that decides the
+    /// outputs without being a params value (the device "auto" resolves to, say). Recorded in the lock.
+    /// </summary>
+    public virtual string VersionFor(EffectiveParams parameters) => Version;
     public virtual IReadOnlyList<string> ParamKeys => [];
 
     /// <summary>Keys read only in some modes, worked out from the params.</summary>
@@ -53,7 +59,7 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
     internal StageDefinition Define(TContext context, IReadOnlyList<string> upstream) => new()
     {
         Name = TaskInfo.NameOf(GetType()),
-        Version = Version,
+        Version = VersionFor(context.Params),
         ParamKeys = ParamKeys,
         ParamKeysFrom = ParamKeysFrom,
         Settings = Settings,

@@ -13,6 +13,22 @@ public static class ComputeDevice
     public static Device Resolve(string? setting) =>
         new(ResolveName(setting, cuda.is_available, () => cuda.device_count()));
 
+    /// <summary>
+    /// "cpu" or "cuda": what a setting means on this machine and build, for a fingerprint (bf16 and gradient
+    /// checkpointing apply on CUDA only, so "auto" trains differently on a GPU). Cheap in the default build: with
+    /// no CUDA natives deployed, "auto" is the CPU without starting torch.
+    /// </summary>
+    public static string Kind(string? setting)
+    {
+        var s = (setting ?? "auto").Trim().ToLowerInvariant();
+        if (s is "" or "auto") return CudaNativesDeployed() && cuda.is_available() ? "cuda" : "cpu";
+        return s.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : s;
+    }
+
+    private static bool CudaNativesDeployed() =>
+        File.Exists(Path.Combine(AppContext.BaseDirectory, "libtorch_cuda.so")) ||
+        File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtorch_cuda.so"));
+
     /// <summary>The device's name ("cpu", "cuda:0"); a Device object for CUDA can only be made where CUDA
     /// initialises, so the decision is tested on names.</summary>
     internal static string ResolveName(string? setting, Func<bool> cudaAvailable, Func<int> cudaCount)

@@ -7,6 +7,16 @@ namespace Star1.Modeling.Tests;
 public class DeviceAndSourceTests
 {
     [Fact]
+    public void TheDeviceKindOfAutoIsTheCpuWhereNoCudaNativesAreDeployed()
+    {
+        // The default build deploys the CPU natives only: "auto" is the CPU, decided without starting torch.
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtorch_cuda.so")));
+        Assert.Equal("cpu", ComputeDevice.Kind("auto"));
+        Assert.Equal("cpu", ComputeDevice.Kind(" CPU "));
+        Assert.Equal("cuda", ComputeDevice.Kind("cuda:1"));
+    }
+
+    [Fact]
     public void Auto_picks_cuda_only_when_torch_sees_a_gpu()
     {
         Assert.Equal("cpu", ComputeDevice.ResolveName("auto", () => false, () => 0));

@@ -32,6 +32,14 @@ public abstract class TrainStageTask : StageTask<BuildContext>
     protected abstract (string Stage, string File) TrainingFile { get; }
 
     public override IReadOnlyList<string> ParamKeys => TrainParams.RecipeKeys;
+
+    /// <summary>
+    /// train.device "auto" means CUDA on a GPU machine and the CPU elsewhere, and the two train differently (bf16,
+    /// checkpointing): the device it resolves to is part of the version, so a shared run-cache never hands a CPU
+    /// run's weights to a GPU machine or the other way round.
+    /// </summary>
+    public override string VersionFor(EffectiveParams parameters) =>
+        $"{Version} on {ComputeDevice.Kind(parameters.Get("train.device").AsString())}";
     public override IReadOnlyList<string> Settings => [TrainParams.CheckpointingKey];
     public override IReadOnlyList<string> Reads => [$"{TrainingFile.Stage}/{TrainingFile.File}"];
     public override IReadOnlyList<string> Outputs => [Config, GenerationConfig, Weights, Tokenizer, TokenizerConfig, Metrics, LossCurve];
