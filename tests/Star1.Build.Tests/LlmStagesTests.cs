@@ -107,6 +107,18 @@ public sealed class LlmStagesTests(DemoPipeline demo)
     }
 
     [Fact]
+    public async Task ABrokenTemplateIsSaidByStatusAndStopsItsStageNamingTheFile()
+    {
+        using var repo = demo.Copy();
+        Edit(repo, "prompts/score.md", "\n{{no_such_value}}\n");
+        Assert.Equal(0, await repo.Run("--target", "Status"));
+        Assert.Contains("requests: cannot be counted", repo.Output);
+        Assert.NotEqual(0, await repo.Run("--target", "Score"));
+        Assert.Contains("prompts/score.md", repo.Output);
+        Assert.Contains("no_such_value", repo.Output);
+    }
+
+    [Fact]
     public async Task AStageWhoseRequestsAreAllCachedSendsNone()
     {
         using var repo = demo.Copy();

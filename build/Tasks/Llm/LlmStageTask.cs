@@ -88,6 +88,20 @@ public abstract class LlmStageTask<TIn, TValue, TOut> : StageTask<BuildContext>
     public override string? Estimate(StageEstimateContext context)
     {
         if (LlmProviders.Problem(context.Params, Group) is not null) return null;
+        // Status and --dryrun never fail on an estimate: a bad prompt, upstream file or cache is said, and the stage
+        // itself stops on it with the full message when it runs.
+        try
+        {
+            return Count(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return $"requests: cannot be counted ({e.Message.Split('\n')[0]})";
+        }
+    }
+
+    private string Count(StageEstimateContext context)
+    {
         var upstream = context.UpstreamOutput(Source.Stage, Source.File);
         if (!File.Exists(upstream)) return "requests: not known until its upstream stages have run";
         var build = RequestBuilder(relative => File.ReadAllText(Path.Combine(context.RepoRoot, relative)), Generation(context.Params.Get));
