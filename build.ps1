@@ -20,7 +20,7 @@ try {
         $sourceTypes = '.cs', '.csproj', '.props', '.targets', '.json'
         $rootFiles = 'directory.build.props', 'directory.build.targets', 'directory.packages.props', 'global.json', 'nuget.config'
         $root = $PSScriptRoot.TrimEnd('\', '/')
-        $inTree = Get-ChildItem -LiteralPath 'build', 'src' -Recurse -File |
+        $inTree = Get-ChildItem -LiteralPath 'build', 'src', 'eng' -Recurse -File |
             Where-Object { $sourceTypes -contains $_.Extension.ToLowerInvariant() }
         $atRoot = Get-ChildItem -LiteralPath '.' -File | Where-Object { $rootFiles -contains $_.Name.ToLowerInvariant() }
         @($inTree) + @($atRoot) | ForEach-Object {

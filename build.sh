@@ -17,7 +17,7 @@ host="build/bin/Release/net10.0/Build.dll"
 stamp="build/bin/.star1-host-stamp"
 names="build/bin/.star1-host-inputs"
 inputs() {
-  { find build src \( -name bin -o -name obj \) -prune -o -type f \
+  { find build src eng \( -name bin -o -name obj \) -prune -o -type f \
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) "$@" -print
     find * -maxdepth 0 -type f \( -name Directory.Build.props -o -name Directory.Build.targets -o -name 'Directory.Packages.props' \
       -o -name global.json -o -iname nuget.config \) "$@" -print
