@@ -122,9 +122,10 @@ public static class BuildHost
         var context = createContext(cake, engine, options);
         context.Console = options.Verbosity == Verbosity.Quiet ? HostOutput.Silent() : console;
         var engineHost = new CakeEngine(new CakeDataService(), cake.Log);
+        Dictionary<Type, IReadOnlyList<string>> stageNames;
         try
         {
-            Register(engineHost, engine, graph, context);
+            stageNames = Register(engineHost, engine, graph, context);
         }
         catch (ParamsException e)
         {
@@ -139,7 +140,7 @@ public static class BuildHost
         }
         if (dryRun)
         {
-            StageTables.PrintStatus(console, closure.Where(t => t.IsStage).Select(t => engine.InspectWithEstimate(t.Name)));
+            StageTables.PrintStatus(console, closure.Where(t => t.IsStage).SelectMany(t => stageNames[t.Type]).Select(engine.InspectWithEstimate));
             var dry = new DryRunScriptHost(engineHost, cake, cake.Log);
             if (options.Exclusive) dry.Settings.UseExclusiveTarget();
             await dry.RunTargetAsync(target.Name);
@@ -154,7 +155,7 @@ public static class BuildHost
             if (options.Accept)
             {
                 // Accept marks stages fresh in dependency order; nothing runs, so Cake is not involved.
-                foreach (var stage in closure.Where(t => t.IsStage)) engine.Accept(stage.Name);
+                foreach (var stage in closure.Where(t => t.IsStage).SelectMany(t => stageNames[t.Type])) engine.Accept(stage);
             }
             else
             {
@@ -185,16 +186,30 @@ public static class BuildHost
         return 1;
     }
 
-    private static void Register<TContext>(CakeEngine cake, StageEngine stages, IReadOnlyList<TaskInfo> graph, TContext context)
+    /// <summary>
+    /// Registers every task with Cake and every stage with the stage engine; returns each stage or matrix task's
+    /// stage names (a matrix task's are worked out from params here).
+    /// </summary>
+    private static Dictionary<Type, IReadOnlyList<string>> Register<TContext>(CakeEngine cake, StageEngine stages, IReadOnlyList<TaskInfo> graph, TContext context)
         where TContext : StageBuildContext
     {
+        var stageNames = new Dictionary<Type, IReadOnlyList<string>>();
         foreach (var info in graph)
         {
             var task = (FrostingTask<TContext>)Activator.CreateInstance(info.Type)!;
+            var upstream = info.Dependencies.Where(stageNames.ContainsKey).SelectMany(d => stageNames[d]).ToList();
             if (task is StageTask<TContext> stage)
             {
-                var upstream = info.Dependencies.Select(TaskInfo.Of).Where(d => d.IsStage).Select(d => d.Name).ToList();
                 stages.Add(stage.Define(context, upstream));
+                stageNames[info.Type] = [info.Name];
+            }
+            else if (task is StageMatrixTask<TContext> matrix)
+            {
+                var defined = matrix.DefineStages(context, upstream);
+                foreach (var definition in defined)
+                    stages.Add(definition.CodeRoots.Count > 0 ? definition : definition with { CodeRoots = [info.Type] });
+                matrix.StageNames = defined.Select(d => d.Name).ToList();
+                stageNames[info.Type] = matrix.StageNames;
             }
             var builder = cake.RegisterTask(info.Name)
                 .Description(info.Description)
@@ -202,6 +217,7 @@ public static class BuildHost
                 .Does(() => task.RunAsync(context));
             foreach (var dep in info.Dependencies) builder.IsDependentOn(TaskInfo.NameOf(dep));
         }
+        return stageNames;
     }
 
     /// <summary>
@@ -212,7 +228,13 @@ public static class BuildHost
         where TContext : StageBuildContext =>
         graph.Select(info =>
         {
-            if (!info.IsStage || Activator.CreateInstance(info.Type) is not StageTask<TContext> stage || stage.ReadsFor(parameters) is not { } reads) return info;
+            var reads = Activator.CreateInstance(info.Type) switch
+            {
+                StageTask<TContext> stage => stage.ReadsFor(parameters),
+                StageMatrixTask<TContext> matrix => matrix.ReadsFor(parameters),
+                _ => null,
+            };
+            if (reads is null) return info;
             var kept = info.Dependencies
                 .Where(d => !TaskInfo.Of(d).IsStage || reads.Any(r => r.StartsWith(TaskInfo.NameOf(d) + "/", StringComparison.Ordinal)))
                 .ToList();

@@ -20,10 +20,11 @@ public class StageBuildContext(ICakeContext cake, StageEngine engine, HostOption
     /// <summary>Where tasks print tables and summaries (the host's console, captured in tests).</summary>
     public IAnsiConsole Console { get; internal set; } = AnsiConsole.Console;
 
-    /// <summary>Brings a stage up to date, honouring --force and --force-stage.</summary>
-    public async Task RunStageAsync(string stage)
+    /// <summary>Brings a stage up to date, honouring --force and --force-stage (naming the stage, or the matrix task it belongs to).</summary>
+    public async Task RunStageAsync(string stage, string? group = null)
     {
-        var force = Options.Force || Options.ForceStages.Contains(stage, StringComparer.OrdinalIgnoreCase);
+        var force = Options.Force || Options.ForceStages.Contains(stage, StringComparer.OrdinalIgnoreCase)
+            || (group is not null && Options.ForceStages.Contains(group, StringComparer.OrdinalIgnoreCase));
         var outcome = await Engine.RunAsync(stage, force);
         Engine.Reporter.Info($"{stage}: {RunRecord.StatusWord(outcome.Result)} ({outcome.Reason})");
     }

@@ -16,10 +16,11 @@ internal sealed record TaskInfo(Type Type, string Name, string Description, IRea
         IsStageType(type),
         type.GetCustomAttribute<HandlesDryRunAttribute>() is not null);
 
+    /// <summary>A stage task, or a matrix task standing for several stages.</summary>
     private static bool IsStageType(Type? type)
     {
         for (; type is not null; type = type.BaseType)
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(StageTask<>)) return true;
+            if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(StageTask<>) || type.GetGenericTypeDefinition() == typeof(StageMatrixTask<>))) return true;
         return false;
     }
 

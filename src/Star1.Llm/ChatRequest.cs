@@ -20,6 +20,9 @@ public sealed record GenerationSettings
     public int? MaxTokens { get; init; }
     public int? MaxCompletionTokens { get; init; }
     public long? Seed { get; init; }
+
+    /// <summary>Hugging Face semantics (1: off); sent only to servers of open models (vLLM), which take it.</summary>
+    public double? RepetitionPenalty { get; init; }
 }
 
 /// <summary>A fully rendered request: the messages a model receives and how it is asked to answer.</summary>

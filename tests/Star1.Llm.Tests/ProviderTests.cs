@@ -37,7 +37,10 @@ public class ProviderTests
         var p = h.Provider();
         await p.CompleteAsync(Request(new GenerationSettings { Model = "r1", Temperature = 0.6, TopP = 0.7, MaxTokens = 8000 }), default);
         await p.CompleteAsync(Request(new GenerationSettings { Model = "gpt-4o", MaxCompletionTokens = 1024, Seed = 46 }), default);
+        await p.CompleteAsync(Request(new GenerationSettings { Model = "vllm-served", RepetitionPenalty = 1.2 }), default);
         var (r1, gpt) = (h.Server.ChatBodies[0], h.Server.ChatBodies[1]);
+        Assert.Equal(1.2, h.Server.ChatBodies[2].GetProperty("repetition_penalty").GetDouble());
+        Assert.False(r1.TryGetProperty("repetition_penalty", out _));
         Assert.Equal("r1", r1.GetProperty("model").GetString());
         Assert.Equal(0.6, r1.GetProperty("temperature").GetDouble());
         Assert.Equal(0.7, r1.GetProperty("top_p").GetDouble());

@@ -33,6 +33,8 @@ public class RequestCacheTests : IDisposable
             RequestKey.Compute("p", Request(settings: new GenerationSettings { Model = "m", Temperature = 0.6, MaxTokens = 10 }), 0),
             RequestKey.Compute("p", Request(settings: new GenerationSettings { Model = "m", Temperature = 0.6, MaxCompletionTokens = 10 }), 0),
             RequestKey.Compute("p", Request(settings: new GenerationSettings { Model = "m", Temperature = 0.6, Seed = 0 }), 0),
+            RequestKey.Compute("p", Request(settings: new GenerationSettings { Model = "m", Temperature = 0.6, RepetitionPenalty = 1.2 }), 0),
+            RequestKey.Compute("p", Request(settings: new GenerationSettings { Model = "m", Temperature = 0.6, RepetitionPenalty = 1.0 }), 0),
         };
         Assert.Equal(variants.Length + 1, variants.Append(baseKey).Distinct().Count());
         Assert.Equal(baseKey, RequestKey.Compute("p", Request(), 0));

@@ -35,6 +35,8 @@ public static class RequestKey
         Field(text, "max_tokens", s.MaxTokens?.ToString(CultureInfo.InvariantCulture));
         Field(text, "max_completion_tokens", s.MaxCompletionTokens?.ToString(CultureInfo.InvariantCulture));
         Field(text, "seed", s.Seed?.ToString(CultureInfo.InvariantCulture));
+        // Written only when set, so the keys of every request made before it existed stay as they were.
+        if (s.RepetitionPenalty is { } penalty) Field(text, "repetition_penalty", Number(penalty));
         Field(text, "attempt", attempt.ToString(CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }

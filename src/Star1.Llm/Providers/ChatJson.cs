@@ -31,6 +31,8 @@ internal static class ChatJson
         if (s.MaxTokens is { } mt) w.WriteNumber("max_tokens", mt);
         if (s.MaxCompletionTokens is { } mct) w.WriteNumber("max_completion_tokens", mct);
         if (s.Seed is { } seed) w.WriteNumber("seed", seed);
+        // Not an OpenAI parameter: vLLM and other open-model servers take it (the paper's evaluation sets 1.2).
+        if (s.RepetitionPenalty is { } penalty) w.WriteNumber("repetition_penalty", penalty);
         w.WriteEndObject();
     }
 
