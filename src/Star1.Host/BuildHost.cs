@@ -73,13 +73,14 @@ public static class BuildHost
         {
             // Params are checked before anything runs: unknown keys, wrong types, bad --set paths.
             parameters = ParamsLoader.Load(System.IO.Path.Combine(repoRoot, options.ParamsFile), options.Profile, options.Sets);
+            // What a stage reads may depend on params (a matrix task's models), so a bad value is said here too.
+            graph = WithoutUnreadUpstream<TContext>(graph, parameters);
         }
         catch (ParamsException e)
         {
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;
         }
-        graph = WithoutUnreadUpstream<TContext>(graph, parameters);
         target = graph.First(t => t.Type == target.Type);
 
         var closure = options.Exclusive ? [target] : Closure(target, graph);

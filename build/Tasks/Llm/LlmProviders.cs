@@ -1,3 +1,8 @@
+using Star1.Data.Collect.Funnel;
+using Star1.Data.StandIns;
+using Star1.Llm;
+using Star1.Llm.Calling;
+using Star1.Llm.Providers;
 using Star1.Pipeline.Params;
 
 namespace Star1.Build.Tasks.Llm;
@@ -36,5 +41,54 @@ internal static class LlmProviders
         if (kind == "offline" && !Star1.Data.StandIns.OfflineProvider.Models.Contains(model.AsString()))
             return $"{stageGroup}.model is '{model.AsString()}' ({model.Origin}), but provider '{name}' is the offline stand-ins, which answer only as {string.Join(", ", Star1.Data.StandIns.OfflineProvider.Models)}";
         return null;
+    }
+
+    /// <summary>The named provider, ready to send (an endpoint reads its key only when a request goes out).</summary>
+    public static IChatProvider Open(Func<string, ParamNode> param, string name, Func<Type, string> codeHashOf)
+    {
+        var prefix = $"{Group}.{name}";
+        return param($"{prefix}.kind").AsString() == "offline"
+            ? new OfflineProvider(OfflineTag(codeHashOf), () => new MiniLmEmbedder())
+            : new OpenAiChatProvider(param($"{prefix}.base_url").AsString(), param($"{prefix}.key_env").AsString());
+    }
+
+    /// <summary>The provider's cache identity without opening it (no key needed): what --dryrun looks up.</summary>
+    public static string IdentityOf(Func<string, ParamNode> param, string name, Func<Type, string> codeHashOf)
+    {
+        var prefix = $"{Group}.{name}";
+        return param($"{prefix}.kind").AsString() == "offline"
+            ? OfflineProvider.IdentityFor(OfflineTag(codeHashOf))
+            : OpenAiChatProvider.IdentityFor(param($"{prefix}.base_url").AsString());
+    }
+
+    /// <summary>
+    /// Stand-in answers are keyed by the stand-ins' code and by the embedder handed to them (made here, so not
+    /// reachable from the provider's own code): an edit to either answers afresh.
+    /// </summary>
+    private static string OfflineTag(Func<Type, string> codeHashOf) =>
+        $"code {codeHashOf(typeof(OfflineProvider))[..16]} embedder {codeHashOf(typeof(MiniLmEmbedder))[..16]}";
+
+    /// <summary>How a stage sends through the named provider: its limits and prices, the stage's tries, budgets and timeout.</summary>
+    public static LlmRunOptions RunOptions(Func<string, ParamNode> param, string name, string stageName, int maxAttempts,
+        double stageBudgetUsd, LlmBudget? buildBudget, TimeSpan timeout, bool requireStop = true)
+    {
+        var prefix = $"{Group}.{name}";
+        return new LlmRunOptions
+        {
+            StageName = stageName,
+            MaxAttempts = maxAttempts,
+            RequireStop = requireStop,
+            Concurrency = (int)param($"{prefix}.concurrency").AsInt(),
+            RequestsPerMinute = (int)param($"{prefix}.requests_per_minute").AsInt(),
+            TokensPerMinute = (int)param($"{prefix}.tokens_per_minute").AsInt(),
+            RequestTimeout = timeout,
+            TransportRetries = (int)param("llm.request_retries").AsInt(),
+            InputPricePerMillion = (decimal)param($"{prefix}.input_price").AsDouble(),
+            OutputPricePerMillion = (decimal)param($"{prefix}.output_price").AsDouble(),
+            Budget = stageBudgetUsd > 0 ? (decimal)stageBudgetUsd : null,
+            SharedBudget = buildBudget,
+            UseBatch = param($"{prefix}.batch").AsBool(),
+            Batch = new LlmBatchOptions { PollInterval = TimeSpan.FromSeconds(param("llm.batch_poll_seconds").AsDouble()) },
+        };
     }
 }

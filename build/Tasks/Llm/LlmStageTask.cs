@@ -143,7 +143,7 @@ public abstract class LlmStageTask<TIn, TValue, TOut> : StageTask<BuildContext>
         using var cache = new RequestCache(stage.CacheDir(RequestsCache), stage.Reporter.Warn);
         var provider = OpenProvider(stage.Param, stage.CodeHashOf);
         var options = Options(stage.Param, context.BuildBudget(stage.Param));
-        var progress = new ProgressLines(stage);
+        var progress = new LlmProgressLines(stage);
         var runner = new LlmRunner(provider, cache, options, progress);
         LlmRunResult<TValue> result;
         try
@@ -201,53 +201,16 @@ public abstract class LlmStageTask<TIn, TValue, TOut> : StageTask<BuildContext>
 
     private string ProviderName(Func<string, ParamNode> param) => param($"{Group}.provider").AsString();
 
-    private IChatProvider OpenProvider(Func<string, ParamNode> param, Func<Type, string> codeHashOf)
-    {
-        var name = ProviderName(param);
-        var prefix = $"{LlmProviders.Group}.{name}";
-        return param($"{prefix}.kind").AsString() == "offline"
-            ? new OfflineProvider(OfflineTag(codeHashOf), () => new MiniLmEmbedder())
-            : new OpenAiChatProvider(param($"{prefix}.base_url").AsString(), param($"{prefix}.key_env").AsString());
-    }
+    private IChatProvider OpenProvider(Func<string, ParamNode> param, Func<Type, string> codeHashOf) =>
+        LlmProviders.Open(param, ProviderName(param), codeHashOf);
 
-    /// <summary>The provider's cache identity without opening it (no key needed): what --dryrun looks up.</summary>
-    private string ProviderIdentity(Func<string, ParamNode> param, Func<Type, string> codeHashOf)
-    {
-        var prefix = $"{LlmProviders.Group}.{ProviderName(param)}";
-        return param($"{prefix}.kind").AsString() == "offline"
-            ? OfflineProvider.IdentityFor(OfflineTag(codeHashOf))
-            : OpenAiChatProvider.IdentityFor(param($"{prefix}.base_url").AsString());
-    }
+    private string ProviderIdentity(Func<string, ParamNode> param, Func<Type, string> codeHashOf) =>
+        LlmProviders.IdentityOf(param, ProviderName(param), codeHashOf);
 
-    /// <summary>
-    /// Stand-in answers are keyed by the stand-ins' code and by the embedder handed to them (made here, so not
-    /// reachable from the provider's own code): an edit to either answers afresh.
-    /// </summary>
-    private static string OfflineTag(Func<Type, string> codeHashOf) =>
-        $"code {codeHashOf(typeof(OfflineProvider))[..16]} embedder {codeHashOf(typeof(MiniLmEmbedder))[..16]}";
-
-    private LlmRunOptions Options(Func<string, ParamNode> param, LlmBudget? buildBudget)
-    {
-        var prefix = $"{LlmProviders.Group}.{ProviderName(param)}";
-        var stageBudget = param($"{Group}.budget_usd").AsDouble();
-        return new LlmRunOptions
-        {
-            StageName = StageName,
-            MaxAttempts = (int)param($"{Group}.{AttemptsKey}").AsInt(),
-            RequireStop = true,
-            Concurrency = (int)param($"{prefix}.concurrency").AsInt(),
-            RequestsPerMinute = (int)param($"{prefix}.requests_per_minute").AsInt(),
-            TokensPerMinute = (int)param($"{prefix}.tokens_per_minute").AsInt(),
-            RequestTimeout = TimeoutKey is { } t ? TimeSpan.FromSeconds(param(t).AsDouble()) : TimeSpan.FromMinutes(5),
-            TransportRetries = (int)param("llm.request_retries").AsInt(),
-            InputPricePerMillion = (decimal)param($"{prefix}.input_price").AsDouble(),
-            OutputPricePerMillion = (decimal)param($"{prefix}.output_price").AsDouble(),
-            Budget = stageBudget > 0 ? (decimal)stageBudget : null,
-            SharedBudget = buildBudget,
-            UseBatch = param($"{prefix}.batch").AsBool(),
-            Batch = new LlmBatchOptions { PollInterval = TimeSpan.FromSeconds(param("llm.batch_poll_seconds").AsDouble()) },
-        };
-    }
+    private LlmRunOptions Options(Func<string, ParamNode> param, LlmBudget? buildBudget) =>
+        LlmProviders.RunOptions(param, ProviderName(param), StageName, (int)param($"{Group}.{AttemptsKey}").AsInt(),
+            param($"{Group}.budget_usd").AsDouble(), buildBudget,
+            TimeoutKey is { } t ? TimeSpan.FromSeconds(param(t).AsDouble()) : TimeSpan.FromMinutes(5));
 
     /// <summary>The stage's name, for messages (from its [TaskName]).</summary>
     private string StageName => GetType().GetCustomAttributes(typeof(TaskNameAttribute), false).OfType<TaskNameAttribute>().Single().Name;
@@ -261,26 +224,5 @@ public abstract class LlmStageTask<TIn, TValue, TOut> : StageTask<BuildContext>
         public string Identity => identity;
         public Task<ChatAnswer> CompleteAsync(ChatRequest request, CancellationToken ct) =>
             throw new InvalidOperationException("an estimate never sends a request");
-    }
-
-    /// <summary>Request progress as step lines with tokens and cost; the reporter adds rate and ETA.</summary>
-    private sealed class ProgressLines(StageContext stage) : IProgress<LlmProgress>
-    {
-        private readonly Lock gate = new();
-        private LlmProgress? last;
-
-        /// <summary>The latest counts, for a run that stops before it returns its own.</summary>
-        public LlmProgress? Last { get { lock (gate) return last; } }
-
-        public void Report(LlmProgress p)
-        {
-            lock (gate)
-            {
-                // Reports can arrive out of order from parallel items: keep the furthest.
-                if (last is null || p.Done >= last.Value.Done) last = p;
-            }
-            stage.Reporter.Progress(stage.StageName, "requests", p.Done, p.Total,
-                $"{p.CacheHits} cached, {p.RequestsSent} sent, {p.InputTokens + p.OutputTokens} tokens, ${p.Cost.ToString("0.####", CultureInfo.InvariantCulture)}");
-        }
     }
 }

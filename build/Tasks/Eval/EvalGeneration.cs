@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Star1.Build.Tasks.Llm;
+using Star1.Build.Tasks.Training;
+using Star1.Chat.Formats;
+using Star1.Chat.Tokenization;
+using Star1.Eval.Generation;
+using Star1.Llm;
+using Star1.Llm.Cache;
+using Star1.Llm.Calling;
+using Star1.Modeling;
+using Star1.Modeling.Checkpoints;
+using Star1.Pipeline.Stages;
+using static TorchSharp.torch;
+
+namespace Star1.Build.Tasks.Eval;
+
+/// <summary>What a model said for each item (null: nothing, with the reason).</summary>
+internal sealed record GeneratedOutputs(IReadOnlyDictionary<string, string?> Outputs, IReadOnlyDictionary<string, string> Problems, int Generated, int FromCache);
+
+/// <summary>
+/// A cell's generations, whatever the model's source: in process through the TorchSharp generator, from an
+/// OpenAI-compatible endpoint, or read from a file of generations made elsewhere. The first two go through the
+/// cell's request cache, so a killed cell resumes, and a re-judged or re-graded cell generates nothing.
+/// </summary>
+internal static class EvalGeneration
+{
+    public const string Cache = "generations";
+
+    /// <summary>The checkpoint files a training stage writes, which a cell of its model reads.</summary>
+    public static IReadOnlyList<string> CheckpointReads(string stage) =>
+        [.. new[] { TrainStageTask.Config, TrainStageTask.GenerationConfig, TrainStageTask.Weights, TrainStageTask.Tokenizer, TrainStageTask.TokenizerConfig }
+            .Select(f => $"{stage}/{f}")];
+
+    public static async Task<GeneratedOutputs> RunAsync(BuildContext context, StageContext stage, EvalModel model, IReadOnlyList<LlmItem> items, CancellationToken ct)
+    {
+        if (model.Kind == EvalModelKind.File) return FromFile(stage, model, items);
+        using var cache = new RequestCache(stage.CacheDir(Cache), stage.Reporter.Warn);
+        try
+        {
+            if (model.InProcess)
+            {
+                var device = ComputeDevice.Resolve(stage.Param("eval.device").AsString());
+                var format = model.FormatFor(stage.Param);
+                var identity = $"local {format.Name} on {ComputeDevice.Kind(stage.Param("eval.device").AsString())} weights {WeightsHash(stage, model)} code {stage.CodeHashOf(typeof(LocalChatModel))[..16]}";
+                var progress = new Progress(stage);
+                var (answers, usage) = await Task.Run(() => CachedGeneration.Run(identity, items, cache, () => Open(stage, model, format, device),
+                    (int)stage.Param("eval.batch_size").AsInt(), progress, ct), ct);
+                return new GeneratedOutputs(items.Zip(answers).ToDictionary(p => p.First.Id, p => (string?)p.Second.Content), new Dictionary<string, string>(), usage.Generated, usage.CacheHits);
+            }
+            var options = LlmProviders.RunOptions(stage.Param, model.Target, stage.StageName, maxAttempts: 1, stageBudgetUsd: 0,
+                context.BuildBudget(stage.Param), TimeSpan.FromMinutes(30), requireStop: false);
+            var runner = new LlmRunner(LlmProviders.Open(stage.Param, model.Target, stage.CodeHashOf), cache, options, new LlmProgressLines(stage));
+            var result = await runner.RunAsync(items, a => ParseResult<string>.Success(a.StoredText), ct);
+            var outputs = items.ToDictionary(i => i.Id, _ => (string?)null);
+            foreach (var s in result.Successes) outputs[s.Id] = s.Value;
+            return new GeneratedOutputs(outputs, result.Failures.ToDictionary(f => f.Id, f => f.Reason), result.Usage.RequestsSent, result.Usage.CacheHits);
+        }
+        finally
+        {
+            stage.RecordCacheUse(Cache, cache.UsedKeys);
+        }
+    }
+
+    /// <summary>The model's weights as a hash: its files' content hashes (and the tiny model's seed, which makes its weights).</summary>
+    private static string WeightsHash(StageContext stage, EvalModel model)
+    {
+        var text = new StringBuilder();
+        IEnumerable<string> files = model.Kind == EvalModelKind.Stage
+            ? CheckpointReads(model.Target).Select(r => stage.Input(model.Target, r[(model.Target.Length + 1)..]))
+            : model.DataFiles(stage.RepoRoot);
+        foreach (var f in files) text.Append(Path.GetFileName(f)).Append(' ').AppendLine(stage.FileHash(f));
+        if (model.Kind == EvalModelKind.Tiny) text.Append("seed ").AppendLine(stage.Param("train.seed").ToCanonicalJson());
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24];
+    }
+
+    /// <summary>Loads the model (fp32 on the CPU, bf16 on CUDA where the large models would not fit otherwise).</summary>
+    private static LocalChatModel Open(StageContext stage, EvalModel model, ChatFormat format, Device device)
+    {
+        var dtype = device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+        switch (model.Kind)
+        {
+            case EvalModelKind.Tiny:
+                return new LocalChatModel(TinyModel.Create(stage.Param("train.seed").AsInt(), dtype, device), EmbeddedTokenizer.Load(), format);
+            case EvalModelKind.Stage:
+                var folder = Path.GetDirectoryName(stage.Input(model.Target, TrainStageTask.Config))!;
+                var config = Path.Combine(folder, "tokenizer_config.json");
+                var tokenizer = HfTokenizer.Load(Path.Combine(folder, "tokenizer.json"), File.Exists(config) ? TokenizerConfig.Read(config) : null);
+                return new LocalChatModel(CheckpointLoader.LoadModel(folder, device, dtype), tokenizer, format);
+            default:
+                var baseModel = BaseModel.From(model.Target, stage.RepoRoot);
+                return new LocalChatModel(baseModel.Load(dtype, device, 0), baseModel.LoadTokenizer(), format);
+        }
+    }
+
+    /// <summary>
+    /// Generations made elsewhere: JSON Lines with "output" and "id" (matched to the item id) or "question" (matched
+    /// to the prompt). An item the file lacks is listed as not generated; a bad line names the file and line.
+    /// </summary>
+    private static GeneratedOutputs FromFile(StageContext stage, EvalModel model, IReadOnlyList<LlmItem> items)
+    {
+        var path = Path.Combine(stage.RepoRoot, model.Target);
+        var byId = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byQuestion = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (line.Trim().Length == 0) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var root = doc.RootElement;
+                var output = root.GetProperty("output").GetString() ?? throw new InvalidDataException("\"output\" is null");
+                if (root.TryGetProperty("id", out var id)) byId[id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText()] = output;
+                else if (root.TryGetProperty("question", out var q)) byQuestion[q.GetString() ?? ""] = output;
+                else throw new InvalidDataException("neither \"id\" nor \"question\"");
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or InvalidDataException)
+            {
+                throw new InvalidDataException($"{model.Target} line {lineNo}: {e.Message} (expected {{\"id\" or \"question\", \"output\"}})", e);
+            }
+        }
+        var outputs = new Dictionary<string, string?>();
+        var problems = new Dictionary<string, string>();
+        foreach (var item in items)
+        {
+            var found = byId.TryGetValue(item.Id, out var o) || byQuestion.TryGetValue(item.Request.Messages[^1].Content, out o);
+            outputs[item.Id] = found ? o : null;
+            if (!found) problems[item.Id] = $"{model.Target} has no output for this item";
+        }
+        return new GeneratedOutputs(outputs, problems, 0, 0);
+    }
+
+    private sealed class Progress(StageContext stage) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress p) =>
+            stage.Reporter.Progress(stage.StageName, "generations", p.Done, p.Total, $"{p.CacheHits} cached, {p.Generated} generated, {p.OutputTokens} tokens");
+    }
+}
