@@ -24,7 +24,7 @@ internal static class NestedParquet
     {
         try
         {
-            return ParquetSerializer.DeserializeAsync<T>(path).GetAwaiter().GetResult();
+            return [.. ParquetSerializer.DeserializeAsync<T>(path).GetAwaiter().GetResult().Data];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
