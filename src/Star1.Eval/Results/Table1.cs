@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using Star1.Eval.Benchmarks;
+
+namespace Star1.Eval.Results;
+
+/// <summary>One benchmark's result: the metric in percent (0-100) and over how many items it was measured.</summary>
+public sealed record BenchmarkScore(double Percent, int Items);
+
+/// <summary>One evaluated model: its name, the paper row it reproduces (null if none), and its scores by benchmark name.</summary>
+public sealed record Table1Entry(string Model, string? PaperKey, IReadOnlyDictionary<string, BenchmarkScore> Scores);
+
+/// <summary>
+/// Renders results in the layout of the paper's Table 1: one row per model, the four safety sets and their
+/// average, XSTest, the five reasoning sets and their average, percentages to one decimal.
+/// </summary>
+/// <remarks>
+/// A model mapped to a paper row is followed by a second row, "paper: ...", holding the paper's numbers
+/// in the same columns. Putting them in their own row rather than in the same cell ("93.3 (96.0)")
+/// keeps every cell a single number, so columns stay narrow, line up, and can be read or copied as
+/// numbers, while ours and the paper's still sit right above each other. A cell measured on fewer items
+/// than the full set (a demo set, a subsample) says so, "87.5 (n=8)", since a percentage over 8 items
+/// is not comparable to one over 313. An average over only some of its sets says how many it covers.
+/// </remarks>
+public static class Table1
+{
+    private static readonly string[] SafetySets = ["strongreject", "jbb", "wildchat", "wildjailbreak"];
+    private static readonly string[] ReasoningSets = ["aime2024", "math500", "gpqa_diamond", "humaneval", "mmlu_pro"];
+
+    public static string Render(IReadOnlyList<Table1Entry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var header = new List<string> { "Model" };
+        header.AddRange(SafetySets.Select(Title));
+        header.Add("Safety avg");
+        header.Add(Title("xstest"));
+        header.AddRange(ReasoningSets.Select(Title));
+        header.Add("Reasoning avg");
+
+        var text = new StringBuilder();
+        Line(text, header);
+        Line(text, ["---", .. Enumerable.Repeat("---:", header.Count - 1)]);
+        foreach (var entry in entries)
+        {
+            Validate(entry);
+            Line(text, OurCells(entry));
+            if (entry.PaperKey is { } key) Line(text, PaperCells(PaperNumbers.Get(key)));
+        }
+        return text.ToString();
+    }
+
+    private static List<string> OurCells(Table1Entry entry)
+    {
+        string Cell(string name)
+        {
+            if (!entry.Scores.TryGetValue(name, out var s)) return "-";
+            var full = BenchmarkCatalog.Get(name).PaperCount;
+            return s.Items == full ? Percent(s.Percent) : $"{Percent(s.Percent)} (n={s.Items})";
+        }
+        string Average(string[] sets)
+        {
+            var present = sets.Where(entry.Scores.ContainsKey).Select(n => entry.Scores[n].Percent).ToList();
+            if (present.Count == 0) return "-";
+            var mean = Percent(present.Average());
+            return present.Count == sets.Length ? mean : $"{mean} ({present.Count} of {sets.Length})";
+        }
+        return [Escape(entry.Model), .. SafetySets.Select(Cell), Average(SafetySets), Cell("xstest"), .. ReasoningSets.Select(Cell), Average(ReasoningSets)];
+    }
+
+    private static List<string> PaperCells(PaperRow row)
+    {
+        string Cell(string name) => row.Scores.TryGetValue(name, out var v) ? Percent(v) : "-";
+        return ["paper: " + Escape(row.Label), .. SafetySets.Select(Cell), Percent(row.SafetyAverage), Cell("xstest"),
+            .. ReasoningSets.Select(Cell), Percent(row.ReasoningAverage)];
+    }
+
+    private static void Validate(Table1Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        foreach (var (name, score) in entry.Scores)
+        {
+            BenchmarkCatalog.Get(name);
+            if (double.IsNaN(score.Percent) || score.Percent < 0 || score.Percent > 100)
+                throw new ArgumentException($"{entry.Model}: {name} score {score.Percent} is not a percentage (0-100)", nameof(entry));
+            if (score.Items <= 0)
+                throw new ArgumentException($"{entry.Model}: {name} was measured on {score.Items} items", nameof(entry));
+        }
+    }
+
+    private static string Title(string name) => BenchmarkCatalog.Get(name).Title;
+
+    private static string Percent(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>A pipe in a model name would split the cell.</summary>
+    private static string Escape(string text) => text.Replace("|", "\\|");
+
+    private static void Line(StringBuilder text, IEnumerable<string> cells) =>
+        text.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
+}
