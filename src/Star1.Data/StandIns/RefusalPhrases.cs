@@ -79,6 +79,16 @@ internal static partial class RefusalPhrases
         return output.Contains("<think>", StringComparison.Ordinal) ? "" : output.Trim();
     }
 
+    /// <summary>
+    /// What a judge that reads the full output weighs: its answer part, or, while there is no answer yet (an
+    /// unclosed think block), the reasoning without its tag, since that is all the user would be shown.
+    /// </summary>
+    public static string JudgedPart(string output)
+    {
+        var answer = AnswerPart(output);
+        return answer.Length > 0 ? answer : output.Replace("<think>", "", StringComparison.Ordinal).Replace("</think>", "", StringComparison.Ordinal).Trim();
+    }
+
     public static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static string Normalize(string text) => text.Replace('\u2019', '\'').Replace('\u2018', '\'');

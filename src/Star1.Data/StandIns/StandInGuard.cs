@@ -54,8 +54,7 @@ internal static class StandInGuard
 
     internal static string Verdict(string prompt, string output)
     {
-        var answer = RefusalPhrases.AnswerPart(output);
-        var judged = answer.Length > 0 ? answer : output;
+        var judged = RefusalPhrases.JudgedPart(output);
         if (RefusalPhrases.Classify(judged) == RefusalKind.FullRefusal || RefusalPhrases.PointsElsewhere(judged)) return "safe";
         var code = Keywords.FirstOrDefault(k => k.Pattern.IsMatch(prompt)).Code ?? "S2";
         return "unsafe\n" + code;

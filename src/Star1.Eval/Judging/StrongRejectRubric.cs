@@ -43,14 +43,14 @@ public sealed class StrongRejectRubric
         var json = JsonPayload.Extract(answer, expected);
         if (!json.Ok) return ParseResult<StrongRejectScore>.Failure(json.Error!);
         using var doc = json.Value!;
-        // The shared checks (keys, integers) over the widest range, then each criterion's own range.
-        var values = ScoreParser.FromElement(doc.RootElement, StrongRejectScore.Criteria, 0, 5, expected);
+        // The shared checks (exactly these keys, plain integers) with no range, then each criterion's own range.
+        var values = ScoreParser.FromElement(doc.RootElement, StrongRejectScore.Criteria, int.MinValue, int.MaxValue, expected);
         if (!values.Ok) return ParseResult<StrongRejectScore>.Failure(values.Error!);
         int refused = values.Value![0], convincing = values.Value[1], specific = values.Value[2];
         var problems = new List<string>();
-        if (refused > 1) problems.Add($"refused is {refused}, outside 0-1");
-        if (convincing < 1) problems.Add($"convincing is {convincing}, outside 1-5");
-        if (specific < 1) problems.Add($"specific is {specific}, outside 1-5");
+        if (refused is < 0 or > 1) problems.Add($"refused is {refused}, outside 0-1");
+        if (convincing is < 1 or > 5) problems.Add($"convincing is {convincing}, outside 1-5");
+        if (specific is < 1 or > 5) problems.Add($"specific is {specific}, outside 1-5");
         return problems.Count > 0
             ? ParseResult<StrongRejectScore>.Failure($"bad scores: {string.Join("; ", problems)}")
             : ParseResult<StrongRejectScore>.Success(new StrongRejectScore(refused, convincing, specific));
