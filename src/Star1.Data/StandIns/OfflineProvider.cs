@@ -13,8 +13,13 @@ namespace Star1.Data.StandIns;
 /// <item><c>standin-reasoner</c>: <see cref="StandInReasoner"/> (policy-citing traces; benign answers without policies);</item>
 /// <item><c>standin-scorer</c>: <see cref="StandInScorer"/> (the 0-10 rubric);</item>
 /// <item><c>standin-rewriter</c>: <see cref="StandInRewriter"/> (lexicon look-alikes);</item>
-/// <item><c>standin-benign-scorer</c>: <see cref="StandInBenignScorer"/> (the 1-5 rubric).</item>
+/// <item><c>standin-benign-scorer</c>: <see cref="StandInBenignScorer"/> (the 1-5 rubric);</item>
+/// <item><c>standin-guard</c>: <see cref="StandInGuard"/> (Llama-Guard-3's safe / unsafe verdict on [prompt, response]);</item>
+/// <item><c>standin-refusal-judge</c>: <see cref="StandInRefusalJudge"/> (XSTest's compliance / refusal label);</item>
+/// <item><c>standin-rubric-judge</c>: <see cref="StandInRubricJudge"/> (the StrongREJECT rubric).</item>
 /// </list>
+/// The three judges are string-match heuristics sharing one refusal detector (<see cref="RefusalPhrases"/>), not
+/// models: offline safety and over-refusal numbers show that the evaluation runs, not how safe a model is.
 /// </summary>
 public sealed class OfflineProvider : IChatProvider
 {
@@ -23,9 +28,12 @@ public sealed class OfflineProvider : IChatProvider
     public const string Scorer = "standin-scorer";
     public const string Rewriter = "standin-rewriter";
     public const string BenignScorer = "standin-benign-scorer";
+    public const string Guard = "standin-guard";
+    public const string RefusalJudge = "standin-refusal-judge";
+    public const string RubricJudge = "standin-rubric-judge";
 
     /// <summary>The model names this provider answers for.</summary>
-    public static IReadOnlyList<string> Models { get; } = [Classifier, Reasoner, Scorer, Rewriter, BenignScorer];
+    public static IReadOnlyList<string> Models { get; } = [Classifier, Reasoner, Scorer, Rewriter, BenignScorer, Guard, RefusalJudge, RubricJudge];
 
     private readonly Func<ISentenceEmbedder>? _embedder;
     private readonly Lazy<StandInClassifier> _classifier;
@@ -65,6 +73,10 @@ public sealed class OfflineProvider : IChatProvider
             Scorer => StandInScorer.Answer(prompt),
             Rewriter => StandInRewriter.Answer(prompt),
             BenignScorer => StandInBenignScorer.Answer(prompt),
+            // Llama Guard's request is the conversation itself ([user, assistant]), not a rendered template.
+            Guard => StandInGuard.Answer(request),
+            RefusalJudge => StandInRefusalJudge.Answer(prompt),
+            RubricJudge => StandInRubricJudge.Answer(prompt),
             _ => throw new StandInException($"the offline provider has no stand-in for model '{model}'; it knows {string.Join(", ", Models)}"),
         };
         return Task.FromResult(answer);
