@@ -48,15 +48,22 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
         };
     }
 
-    private IEnumerable<string> BenchmarkFiles(EffectiveParams p, string root) =>
-        BenchmarkCatalog.Files(benchmark, EvalSettings.Benchmarks(p.Get, root));
+    /// <summary>The files its items come from: the shipped demo set, or the paper's files in the mirror.</summary>
+    private IEnumerable<string> BenchmarkFiles(EffectiveParams p, string root)
+    {
+        var options = EvalSettings.Benchmarks(p.Get, root);
+        return options.Corpus == BenchmarkCorpus.Demo
+            ? [Path.Combine(root, spec.DemoPath)]
+            : BenchmarkSources.For(benchmark).FilePaths(options.MirrorDir).Where(File.Exists);
+    }
 
     private string? BenchmarkProblem(EffectiveParams p, string root)
     {
         var options = EvalSettings.Benchmarks(p.Get, root);
         if (options.Download) return null;
-        var missing = BenchmarkCatalog.MissingFiles(benchmark, options);
-        return missing.Count == 0 ? null : $"benchmark {benchmark}: {missing.Count} file(s) missing and eval.download is false: {string.Join(", ", missing)}";
+        var missing = BenchmarkCatalog.MissingFiles([benchmark], options).SelectMany(m => m.Files).ToList();
+        return missing.Count == 0 ? null
+            : $"benchmark {benchmark}: {missing.Count} file(s) missing and eval.download is false: {string.Join(", ", missing.Select(f => Path.GetRelativePath(root, f.ExpectedPath)))}";
     }
 
     private async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)

@@ -12,10 +12,13 @@ namespace Star1.Eval.Benchmarks;
 /// <param name="Test">HumanEval only: the Python test code defining <c>check(candidate)</c>.</param>
 /// <param name="EntryPoint">HumanEval only: the name of the function the tests call.</param>
 /// <param name="Category">Optional metadata: the harm category or the subject.</param>
+/// <param name="CodePrompt">HumanEval only: the dataset's code prompt itself (signature and docstring), which the
+/// program run in the sandbox starts from; <see cref="Prompt"/> wraps it in the instruction.</param>
 public sealed record BenchmarkItem(
     string Id,
     string Prompt,
     string? Answer = null,
     string? Test = null,
     string? EntryPoint = null,
-    string? Category = null);
+    string? Category = null,
+    string? CodePrompt = null);

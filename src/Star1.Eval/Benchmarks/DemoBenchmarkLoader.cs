@@ -46,7 +46,7 @@ internal static class DemoBenchmarkLoader
         { Name: "math500" } => new(row.Required("id"), BenchmarkPrompts.Math(NonEmpty(row, "problem")), NonEmpty(row, "answer"), Category: row.Optional("category")),
         { AnswerLetters: > 0 } => MultipleChoice(bench, row),
         { Name: "humaneval" } => new(row.Required("id"), BenchmarkPrompts.CodeCompletion(NonEmpty(row, "prompt")),
-            Test: NonEmpty(row, "test"), EntryPoint: NonEmpty(row, "entry_point")),
+            Test: NonEmpty(row, "test"), EntryPoint: NonEmpty(row, "entry_point"), CodePrompt: NonEmpty(row, "prompt")),
         _ => throw new ArgumentException($"no demo layout for {bench.Name}", nameof(bench)),
     };
 

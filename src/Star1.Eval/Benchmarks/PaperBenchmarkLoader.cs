@@ -47,7 +47,7 @@ internal static class PaperBenchmarkLoader
 
     private static BenchmarkItem HumanEval(BenchmarkRow row) =>
         new(row.Required("task_id"), BenchmarkPrompts.CodeCompletion(row.Required("prompt")),
-            Test: row.Required("test"), EntryPoint: row.Required("entry_point"));
+            Test: row.Required("test"), EntryPoint: row.Required("entry_point"), CodePrompt: row.Required("prompt"));
 
     private static class Gpqa
     {
