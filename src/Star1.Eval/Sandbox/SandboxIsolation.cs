@@ -41,6 +41,8 @@ public sealed record SandboxIsolation
                 warnings.Add("no resource limits: prlimit not found; only the wall-clock timeout stops a program");
             else if (!ProcessLimitEnforced)
                 warnings.Add("process limit not enforced: the child runs as root, which RLIMIT_NPROC does not bind");
+            if (!Namespaces)
+                warnings.Add("strays not contained: without a PID namespace, a descendant that leaves the process group and outlives the program survives it");
             if (!OwnProcessGroup && !Namespaces)
                 warnings.Add("no process group of its own: the timeout kills the child and the descendants it can find, not strays");
             return warnings;

@@ -15,7 +15,8 @@ internal static class SandboxScripts
     /// mount remounted read-only too: the sandbox's folders never have spaces. The shell then runs the program as
     /// its child instead of exec-ing it: the first process of a PID namespace ignores every signal it has no
     /// handler for, and the program must stay killable by its CPU limit (SIGXCPU). Arguments: the folder, then
-    /// the command.
+    /// the command. PWD and OLDPWD, which the shell sets, are unset again: the program sees only the environment
+    /// the sandbox chose.
     /// </summary>
     public const string MountPrelude = """
         d=$(cd "$1" && pwd -P) || { echo "star1-sandbox: no folder $1" >&2; exit 125; }; shift
@@ -25,12 +26,13 @@ internal static class SandboxScripts
           [ "$mp" = "$d" ] || [ "$mp" = / ] || mount -o remount,bind,ro "$mp" 2>/dev/null
         done < /proc/self/mountinfo
         cd "$d" || { echo "star1-sandbox: cannot enter the program's folder" >&2; exit 125; }
+        unset PWD OLDPWD
         "$@"; exit $?
         """;
 
     /// <summary>Without the mount step, the same shell stays the namespace's first process for the same reason.</summary>
     public const string PidOnePrelude = """
-        shift; "$@"; exit $?
+        shift; unset PWD OLDPWD; "$@"; exit $?
         """;
 
     /// <summary>
