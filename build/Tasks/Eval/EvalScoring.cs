@@ -81,7 +81,7 @@ internal static class EvalScoring
             case BenchmarkKind.OverRefusal:
                 return LlmProviders.Problem(p, OverRefusal);
             default:
-                return spec.Name == "humaneval" && PythonInterpreter.Path is null
+                return spec.Name == "humaneval" && !PythonSandbox.PythonAvailable
                     ? "humaneval: python3 was not found on PATH; the HumanEval tests run in a Python sandbox"
                     : null;
         }
