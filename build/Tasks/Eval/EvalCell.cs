@@ -35,7 +35,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
             Version = model.InProcess ? $"1 on {ComputeDevice.Kind(parameters.Get("eval.device").AsString())}" : "1",
             ParamKeys = [model.Key, .. model.ExtraKeys(), .. EvalSettings.GenerationKeys(spec.Kind), .. model.InProcess ? new[] { "eval.device" } : [], .. EvalScoring.Keys(spec)],
             ParamKeysFrom = p => [.. EvalSettings.BenchmarkKeys(p, benchmark), .. EvalScoring.KeysFrom(p, spec)],
-            Settings = ["eval.download", "eval.batch_size", LlmProviders.Group, "llm.max_failure_share", "llm.request_retries", "llm.batch_poll_seconds", .. EvalScoring.Settings(spec)],
+            Settings = ["eval.download", "eval.batch_size", LlmProviders.Group, "llm.max_failure_share", "llm.build_budget_usd", "llm.request_retries", "llm.batch_poll_seconds", .. EvalScoring.Settings(spec)],
             Prompts = EvalScoring.Prompts(spec),
             Upstream = model.Kind == EvalModelKind.Stage ? [model.Target] : [],
             UpstreamOutputs = model.Kind == EvalModelKind.Stage ? EvalGeneration.CheckpointReads(model.Target) : [],
@@ -51,7 +51,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
     /// <summary>The files its items come from: the shipped demo set, or the paper's files in the mirror.</summary>
     private IEnumerable<string> BenchmarkFiles(EffectiveParams p, string root)
     {
-        var options = EvalSettings.Benchmarks(p.Get, root);
+        var options = EvalSettings.Benchmarks(p.Get, root, benchmark);
         return options.Corpus == BenchmarkCorpus.Demo
             ? [Path.Combine(root, spec.DemoPath)]
             : BenchmarkSources.For(benchmark).FilePaths(options.MirrorDir).Where(File.Exists);
@@ -59,7 +59,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
 
     private string? BenchmarkProblem(EffectiveParams p, string root)
     {
-        var options = EvalSettings.Benchmarks(p.Get, root);
+        var options = EvalSettings.Benchmarks(p.Get, root, benchmark);
         if (options.Download) return null;
         var missing = BenchmarkCatalog.MissingFiles([benchmark], options).SelectMany(m => m.Files).ToList();
         return missing.Count == 0 ? null
@@ -68,7 +68,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
 
     private async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)
     {
-        var items = BenchmarkCatalog.Load(benchmark, EvalSettings.Benchmarks(stage.Param, stage.RepoRoot, stage.Reporter.Info));
+        var items = BenchmarkCatalog.Load(benchmark, EvalSettings.Benchmarks(stage.Param, stage.RepoRoot, benchmark, stage.Reporter.Info));
         var settings = EvalSettings.For(stage.Param, spec, model);
         var requests = items.Select(i => new LlmItem(i.Id, new ChatRequest([ChatMessage.User(i.Prompt)], settings))).ToList();
         var generated = await EvalGeneration.RunAsync(context, stage, model, requests, ct);

@@ -33,18 +33,20 @@ internal static class EvalSettings
         };
     }
 
-    /// <summary>How benchmarks are found and shaped under these params.</summary>
-    public static BenchmarkOptions Benchmarks(Func<string, ParamNode> param, string repoRoot, Action<string>? log = null) => new()
+    /// <summary>
+    /// How a benchmark is found and shaped under these params. Only the keys that benchmark uses are read (a stage
+    /// may read only what it declares): the mirror for the paper's files, the seeds of GPQA and MMLU-Pro for those.
+    /// </summary>
+    public static BenchmarkOptions Benchmarks(Func<string, ParamNode> param, string repoRoot, string benchmark, Action<string>? log = null)
     {
-        RepoRoot = repoRoot,
-        Corpus = BenchmarkOptions.ParseCorpus(param("eval.corpus").AsString()),
-        Mirror = param("collect.mirror").AsString(),
-        GpqaSeed = (ulong)param("eval.gpqa_seed").AsInt(),
-        MmluProSample = (int)param("eval.mmlu_pro_sample").AsInt(),
-        MmluProSeed = (ulong)param("eval.mmlu_pro_seed").AsInt(),
-        Download = param("eval.download").AsBool(),
-        Log = log,
-    };
+        var corpus = BenchmarkOptions.ParseCorpus(param("eval.corpus").AsString());
+        var options = new BenchmarkOptions { RepoRoot = repoRoot, Corpus = corpus, Download = param("eval.download").AsBool(), Log = log };
+        if (corpus == BenchmarkCorpus.Paper) options = options with { Mirror = param("collect.mirror").AsString() };
+        if (benchmark == "gpqa_diamond") options = options with { GpqaSeed = (ulong)param("eval.gpqa_seed").AsInt() };
+        if (benchmark == "mmlu_pro")
+            options = options with { MmluProSample = (int)param("eval.mmlu_pro_sample").AsInt(), MmluProSeed = (ulong)param("eval.mmlu_pro_seed").AsInt() };
+        return options;
+    }
 
     /// <summary>The keys that shape a benchmark's items (the mirror only for the paper's files; seeds only where used).</summary>
     public static IEnumerable<string> BenchmarkKeys(EffectiveParams parameters, string benchmark)
