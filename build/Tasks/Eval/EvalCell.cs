@@ -86,7 +86,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
         stage.RecordMetric("from_cache", generated.FromCache);
         stage.RecordMetric("unscored", items.Count - scored.Count);
         if (summary.Score is { } score) stage.RecordMetric("score", score);
-        stage.Reporter.Info($"{stage.StageName}: {summary.Metric} {(summary.Score is { } s ? $"{s:0.0}%" : "-")} ({passed} of {scored.Count} scored, {items.Count} items; {generated.Generated} generated, {generated.FromCache} from cache)");
+        stage.Reporter.Info($"{stage.StageName}: {summary.Metric} {(summary.Score is { } s ? $"{s:0.0}%" : "-")} ({passed} passed of {scored.Count} scored, {items.Count} items; {generated.Generated} generated, {generated.FromCache} from cache)");
         var unscored = items.Count - scored.Count;
         var share = stage.Param("llm.max_failure_share").AsDouble();
         if (unscored > share * items.Count)
