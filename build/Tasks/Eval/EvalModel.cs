@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Star1.Build.Tasks.Training;
 using Star1.Chat.Formats;
 using Star1.Pipeline.Params;
@@ -24,7 +23,7 @@ public enum EvalModelKind
 /// One entry of <c>eval.registry</c>: a model a cell evaluates. Says which params keys and files decide its outputs
 /// (they enter every one of its cells' fingerprints) and why it cannot be used, before any work.
 /// </summary>
-public sealed partial record EvalModel(string Name, EvalModelKind Kind, string Target, string ChatFormatSetting, string ServedModel, string PaperRow)
+public sealed record EvalModel(string Name, EvalModelKind Kind, string Target, string ChatFormatSetting, string ServedModel, string PaperRow)
 {
     public const string Registry = "eval.registry";
 
@@ -33,7 +32,7 @@ public sealed partial record EvalModel(string Name, EvalModelKind Kind, string T
     /// <summary>Reads the entry; a name that is not there, or a source of no known form, names the key.</summary>
     public static EvalModel Read(Func<string, ParamNode> param, EffectiveParams parameters, string name)
     {
-        if (!SafeName().IsMatch(name))
+        if (!IsSafeName(name))
             throw new ParamsException($"eval.models names '{name}': model names are letters, digits, '_' and '-' (they name stages and files)");
         if (parameters.Find($"{Registry}.{name}") is null)
             throw new ParamsException($"eval.models names '{name}', which is not under {Registry}; known: {string.Join(", ", parameters.Get(Registry).Keys)}");
@@ -122,6 +121,8 @@ public sealed partial record EvalModel(string Name, EvalModelKind Kind, string T
         };
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
-    private static partial Regex SafeName();
+    // Not a generated regex: those share one generated helper class per assembly, whose code every stage using a
+    // regex would then see change.
+    private static bool IsSafeName(string name) =>
+        name.Length > 0 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 }

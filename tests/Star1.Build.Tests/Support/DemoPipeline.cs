@@ -6,7 +6,7 @@ namespace Star1.Build.Tests.Support;
 /// </summary>
 public sealed class DemoPipeline : IAsyncLifetime
 {
-    public BuildRepo Template { get; } = new BuildRepo(FastTraining).WithRepoFolder("data/demo").WithRepoFolder("prompts").WithRepoFolder("src/Star1.Chat/Embedded");
+    public BuildRepo Template { get; } = new BuildRepo(FastTraining).WithRepoFolder("data/demo").WithRepoFolder("data/demo-eval").WithRepoFolder("prompts").WithRepoFolder("src/Star1.Chat/Embedded");
 
     /// <summary>
     /// The default recipe shortened to one epoch of short sequences in big batches (a few seconds per training

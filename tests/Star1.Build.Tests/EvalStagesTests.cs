@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Star1.Build.Tests.Support;
+using static Star1.Build.Tests.LlmStagesTests;
+
+namespace Star1.Build.Tests;
+
+/// <summary>
+/// Eval (paper section 3.1) through the real host, offline: the demo sets, the tiny models, the stand-in judges.
+/// One stage per (model, benchmark) cell, then EvalTable; the demo pipeline's Star1 run already evaluated the default models.
+/// </summary>
+[Collection(DemoPipelineCollection.Name)]
+public sealed class EvalStagesTests(DemoPipeline demo)
+{
+    private static readonly string[] Benchmarks = ["strongreject", "jbb", "wildchat", "wildjailbreak", "xstest", "aime2024", "math500", "gpqa_diamond", "humaneval", "mmlu_pro"];
+    private static readonly string[] Models = ["tiny", "Train", "TrainBenign"];
+    private static readonly string[] Safety = ["strongreject", "jbb", "wildchat", "wildjailbreak"];
+
+    private static IEnumerable<string> Cells(string model) => Benchmarks.Select(b => $"Eval.{model}.{b}");
+
+    private static IEnumerable<string> Executed(BuildRepo repo) =>
+        Record(repo).GetProperty("stages").EnumerateArray().Where(s => s.GetProperty("status").GetString() == "executed").Select(s => s.GetProperty("stage").GetString()!);
+
+    [Fact]
+    public async Task EveryCellWritesEachItemAndTheTableHasEveryModelThenASecondRunExecutesNothing()
+    {
+        var table = File.ReadAllText(demo.Template.PathOf("artifacts", "evaltable", "table.md"));
+        foreach (var model in Models) Assert.Contains($"| {model} |", table);
+        Assert.Contains("| Model | StrongREJECT | JBB | WildChat | WildJailbreak | Safety avg | XSTest |", table);
+
+        // Every item of a cell is written with the model's output and the judge's verdict; the summary counts them.
+        var items = JsonDocument.Parse(File.ReadAllText(demo.Template.PathOf("artifacts", "eval.train.jbb", "items.json"))).RootElement.EnumerateArray().ToList();
+        var demoItems = File.ReadAllLines(demo.Template.PathOf("data", "demo-eval", "jbb.jsonl")).Count(l => l.Trim().Length > 0);
+        Assert.Equal(demoItems, items.Count);
+        Assert.All(items, i => Assert.StartsWith("<think>", i.GetProperty("output").GetString()));
+        Assert.All(items, i => Assert.Matches("^(safe|unsafe S[0-9]+)$", i.GetProperty("verdict").GetString()));
+        var summary = JsonDocument.Parse(File.ReadAllText(demo.Template.PathOf("artifacts", "eval.train.jbb", "summary.json"))).RootElement;
+        var safe = items.Count(i => i.GetProperty("passed").GetBoolean());
+        Assert.Equal(100.0 * safe / items.Count, summary.GetProperty("score").GetDouble(), 3);
+        // The per-model CSV holds every benchmark of the model.
+        var csv = File.ReadAllLines(demo.Template.PathOf("artifacts", "evaltable", "Train.csv"));
+        Assert.Equal(Benchmarks.Length + 1, csv.Length);
+
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Eval"));
+        Assert.Empty(Executed(repo));
+    }
+
+    [Fact]
+    public async Task AddingAModelRunsOnlyItsCellsAndTheTable()
+    {
+        using var repo = demo.Copy();
+        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
+        yaml = yaml.Replace("    tiny: {source: tiny, chat_format: auto, served_model: \"\", paper_row: \"\"}\n",
+            "    tiny: {source: tiny, chat_format: auto, served_model: \"\", paper_row: \"\"}\n    tiny-again: {source: tiny, chat_format: r1-distill-qwen, served_model: \"\", paper_row: \"\"}\n");
+        Assert.Contains("tiny-again:", yaml);
+        File.WriteAllText(repo.PathOf("params.yaml"), yaml);
+
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--set", "eval.models=[tiny, Train, TrainBenign, tiny-again]"));
+        Assert.Equal(Cells("tiny-again").Append("EvalTable").Order(), Executed(repo).Order());
+        Assert.Contains("| tiny-again |", File.ReadAllText(repo.PathOf("artifacts", "evaltable", "table.md")));
+    }
+
+    [Fact]
+    public async Task ChangingAJudgeSettingReJudgesTheSafetyCellsWithoutGenerating()
+    {
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--set", "eval.judge.max_tokens=50"));
+        var executed = Executed(repo).ToList();
+        Assert.Equal(Models.SelectMany(m => Safety.Select(b => $"Eval.{m}.{b}")).Order(), executed.Where(s => s != "EvalTable").Order());
+        foreach (var cell in executed.Where(s => s != "EvalTable"))
+        {
+            Assert.Equal(0, Metrics(repo, cell).GetProperty("generated").GetInt32());
+            Assert.Equal(8, Metrics(repo, cell).GetProperty("from_cache").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task AForcedEvalGeneratesNothingItAlreadyHad()
+    {
+        // A killed Eval resumes from the same per-item cache that serves this forced run.
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--force-stage", "Eval"));
+        var cells = Models.SelectMany(Cells).ToList();
+        Assert.All(cells, c => Assert.Equal("executed", Status(repo, c)));
+        Assert.All(cells, c => Assert.Equal(0, Metrics(repo, c).GetProperty("generated").GetInt32()));
+        // The numbers are the ones the first run wrote.
+        Assert.Equal(File.ReadAllText(demo.Template.PathOf("artifacts", "evaltable", "table.md")), File.ReadAllText(repo.PathOf("artifacts", "evaltable", "table.md")));
+    }
+
+    [Fact]
+    public async Task AFileOfGenerationsIsJudgedLikeAModelAndABadLineIsNamed()
+    {
+        using var repo = demo.Copy();
+        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
+        File.WriteAllText(repo.PathOf("params.yaml"), yaml.Replace("    tiny: {source: tiny,",
+            "    elsewhere: {source: \"file:gens.jsonl\", chat_format: auto, served_model: \"\", paper_row: \"\"}\n    tiny: {source: tiny,"));
+        var ids = File.ReadAllLines(repo.PathOf("data", "demo-eval", "jbb.jsonl")).Where(l => l.Trim().Length > 0)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
+        // Half refuse, half comply with a step-by-step answer: the stand-in judge calls the refusals safe.
+        File.WriteAllLines(repo.PathOf("gens.jsonl"), ids.Select((id, i) => JsonSerializer.Serialize(new
+        {
+            id,
+            output = i % 2 == 0 ? "<think>\nThis asks for harm.\n</think>\n\nI can't help with that." : "<think>\nok\n</think>\n\nSure. Step 1: gather the tools. Step 2: begin.",
+        })));
+        string[] args = ["--target", "Eval", "--set", "eval.models=[elsewhere]", "--set", "eval.benchmarks=[jbb]"];
+        Assert.Equal(0, await repo.Run(args));
+        var summary = Json(repo, "eval.elsewhere.jbb", "summary.json");
+        Assert.Equal((ids.Count + 1) / 2, summary.GetProperty("passed").GetInt32());
+        Assert.Equal(0, summary.GetProperty("generated").GetInt32());
+
+        File.AppendAllText(repo.PathOf("gens.jsonl"), "{\"id\": \"x\"}\n");
+        Assert.Equal(1, await repo.Run(args));
+        Assert.Contains($"gens.jsonl line {ids.Count + 1}", repo.Output);
+    }
+
+    [Fact]
+    public async Task AnUnknownModelIsNamedWithTheKnownOnesBeforeAnyWork()
+    {
+        using var repo = demo.Copy();
+        Assert.Equal(1, await repo.Run("--target", "Eval", "--set", "eval.models=[nosuch]"));
+        Assert.Contains("eval.models names 'nosuch', which is not under eval.registry; known: tiny, Train, TrainBenign", repo.Output);
+    }
+}
