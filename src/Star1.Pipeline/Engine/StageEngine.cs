@@ -23,6 +23,9 @@ public sealed partial class StageEngine
     /// </summary>
     public const string FormatVersion = "star1-fingerprint-2";
 
+    /// <summary>How many upstream reasons Status and --dryrun list for one stage before counting the rest.</summary>
+    internal const int MaxUpstreamReasons = 4;
+
     private readonly Workspace workspace;
     private readonly EffectiveParams parameters;
     private readonly IStageReporter reporter;
@@ -89,6 +92,7 @@ public sealed partial class StageEngine
             .Where(s => s.State != Freshness.Fresh)
             .Select(s => $"upstream {s.Stage} is {(s.State == Freshness.Stale ? "stale" : "not built")}")
             .ToList();
+        upstreamReasons = Capped(upstreamReasons, "more upstream stages are not fresh");
         if (upstreamReasons.Count == 0 || own.State == Freshness.NeverRun) return own;
         var reasons = own.State == Freshness.Fresh ? upstreamReasons : [.. own.Reasons, .. upstreamReasons];
         return own with { State = Freshness.Stale, Reasons = reasons };
@@ -107,6 +111,13 @@ public sealed partial class StageEngine
         return status with { Estimate = stage.Estimate(context) };
     }
 
+    /// <summary>
+    /// At most <see cref="MaxUpstreamReasons"/> reasons about upstream stages: a stage after a matrix (a table over
+    /// every evaluation cell) would list dozens, so a few are named and the rest counted.
+    /// </summary>
+    private static List<string> Capped(List<string> reasons, string rest) =>
+        reasons.Count <= MaxUpstreamReasons ? reasons : [.. reasons.Take(MaxUpstreamReasons - 1), $"and {reasons.Count - (MaxUpstreamReasons - 1)} {rest}"];
+
     /// <summary>Freshness judged on the stage's own inputs as they are on disk now.</summary>
     private StageStatus InspectOwn(string name) => Evaluate(name).Status;
 
@@ -115,7 +126,7 @@ public sealed partial class StageEngine
     {
         var stage = stages[name];
         var (inputs, waiting) = CurrentInputs(stage);
-        if (waiting.Count > 0) return (new StageStatus(name, Freshness.Waiting, waiting, null, false), null);
+        if (waiting.Count > 0) return (new StageStatus(name, Freshness.Waiting, Capped(waiting, "more upstream outputs are not there yet"), null, false), null);
         var fingerprint = Fingerprint(stage, inputs!);
         var restorable = runCache.Has(fingerprint);
         var entry = lockFile.Get(name);
