@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "llm" => await LlmBench.Run(args[1..]),
     "llm-server" => await LlmBench.Server(args[1..]),
     "model" => ModelBench.Run(args[1..]),
+    "eval" => await EvalBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -24,5 +25,7 @@ static int Usage()
     Console.Error.WriteLine("         LLM calling layer against a fake OpenAI-compatible server: throughput vs the concurrency bound, CPU per request, cached re-run");
     Console.Error.WriteLine("  model [--batch 4] [--seq 256] [--warmup 2] [--iters 8] [--prompt 64] [--new-tokens 128] [--threads N] [--decode-only]");
     Console.Error.WriteLine("         forward+backward tokens/s of a small Qwen2 vs PyTorch eager (python3-torch), decode tokens/s with and without the KV cache");
+    Console.Error.WriteLine("  eval [--new-tokens 48] [--batch 8] [--repeat 8]");
+    Console.Error.WriteLine("         generation tokens/s on the tiny model, batched with the KV cache vs one at a time without; HumanEval items graded/s");
     return 2;
 }
