@@ -52,6 +52,15 @@ public static class PythonSandbox
         return await RunCoreAsync(program, limits, python, isolation, cancellationToken);
     }
 
+    /// <summary>Runs under protections chosen by the caller instead of the measured ones: lets tests check one
+    /// line (the Python guard) with the others switched off.</summary>
+    internal static Task<SandboxResult> RunAsync(string program, SandboxLimits limits, SandboxIsolation isolation, CancellationToken cancellationToken = default)
+    {
+        limits.Validate();
+        var python = PythonInterpreter.Path ?? throw new PythonNotFoundException();
+        return RunCoreAsync(program, limits, python, isolation, cancellationToken);
+    }
+
     private static async Task<SandboxResult> RunCoreAsync(string program, SandboxLimits limits, string python, SandboxIsolation isolation, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), "star1-sandbox-" + Guid.NewGuid().ToString("N"));

@@ -40,7 +40,9 @@ internal static class SandboxScripts
     /// code, which is why ctypes is refused too). It installs a sys.addaudithook hook, then runs the program as
     /// __main__. Refused with PermissionError: opening a file for writing (and removing, renaming, creating,
     /// changing) outside the folder; socket connect/bind/send; more processes than allowed, and any process from a
-    /// forked child (so a fork bomb cannot fan out); ctypes loading or calling native code.
+    /// forked child (so a fork bomb cannot fan out); ctypes looking up a native function, calling a function
+    /// pointer or reading memory at an address. Loading a library stays allowed: numpy imports ctypes, which
+    /// loads the interpreter as a library, and a solution may use numpy.
     /// Arguments: folder, program, processes allowed.
     /// </summary>
     public const string Guard = """
@@ -55,7 +57,7 @@ internal static class SandboxScripts
                         "os.rename", "os.symlink", "os.link", "shutil.rmtree"}
         _spawn_events = {"os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen"}
         _socket_events = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
-        _native_events = {"ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function"}
+        _native_events = {"ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function", "ctypes.cdata"}
 
         def _inside(path):
             if isinstance(path, int):
