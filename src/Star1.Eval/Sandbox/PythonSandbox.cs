@@ -147,8 +147,12 @@ public static class PythonSandbox
 
     private static void KillTree(Process process, int leader, SandboxIsolation isolation)
     {
-        if (isolation.OwnProcessGroup) NativeProcess.KillGroup(leader);
-        try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+        if (isolation.OwnProcessGroup)
+        {
+            NativeProcess.KillGroupAndTree(leader, leaderAlive: !process.HasExited);
+            return;
+        }
+        try { if (!process.HasExited) process.Kill(entireProcessTree: true); } // without setsid, the tree .NET finds
         catch (Exception e) when (e is InvalidOperationException or Win32Exception) { } // ended meanwhile
     }
 
