@@ -222,6 +222,32 @@ public sealed class PythonSandboxTests
         Assert.InRange(result.Duration.TotalSeconds, 2, 2 + 1.5);
     }
 
+    [PythonFact]
+    public async Task A_program_over_its_CPU_seconds_is_stopped_by_the_CPU_limit()
+    {
+        var result = await PythonSandbox.RunAsync("while True:\n    pass\n", Limits with { TimeoutSeconds = 20, CpuSeconds = 1 });
+
+        Assert.Equal(SandboxOutcome.Timeout, result.Outcome);
+        Assert.StartsWith("CPU time limit (1 s) reached", result.Reason);
+        Assert.True(result.Duration < TimeSpan.FromSeconds(10), $"took {result.Duration}"); // far before the wall clock
+    }
+
+    [PythonFact]
+    public async Task A_file_larger_than_the_limit_cannot_be_written_even_inside_the_folder()
+    {
+        var result = await PythonSandbox.RunAsync("""
+            with open("big.bin", "wb") as f:
+                for _ in range(64):
+                    f.write(b"x" * 1024 * 1024)
+            print("wrote 64 MiB")
+            """, Limits with { MaxFileBytes = 1024 * 1024 });
+
+        // Python ignores SIGXFSZ, so the write fails with EFBIG instead of the signal ending it.
+        Assert.Equal(SandboxOutcome.Failed, result.Outcome);
+        Assert.Contains("File too large", result.Reason);
+        Assert.DoesNotContain("wrote", result.Stdout);
+    }
+
     [PythonTheory]
     [InlineData(true)]
     [InlineData(false)]
