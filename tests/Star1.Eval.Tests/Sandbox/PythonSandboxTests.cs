@@ -69,6 +69,45 @@ public sealed class PythonSandboxTests
     [PythonTheory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task A_secret_in_our_environment_cannot_be_read_from_proc_either(bool guard)
+    {
+        const string secret = "sk-star1-planted-proc-secret-91c2";
+        Environment.SetEnvironmentVariable("STAR1_TEST_SECRET", secret);
+        try
+        {
+            var result = await PythonSandbox.RunAsync($$"""
+                import glob
+                found, read = [], 0
+                for path in glob.glob("/proc/[0-9]*/environ"):
+                    try:
+                        with open(path, "rb") as f:
+                            data = f.read()
+                        read += 1
+                        if {{Py(secret)}}.encode() in data:
+                            found.append(path)
+                    except OSError:
+                        pass
+                print("read", read, "found", found)
+                """, Limits with { PythonGuard = guard });
+
+            Assert.True(result.Passed, result.Reason);
+            var isolation = await PythonSandbox.IsolationAsync();
+            if (!guard && !isolation.ReadOnlyFilesystem && !isolation.DropsRoot)
+            {
+                Assert.Contains(result.Warnings, w => w.StartsWith("other processes visible", StringComparison.Ordinal));
+                return;
+            }
+            Assert.EndsWith("found []", result.Stdout);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("STAR1_TEST_SECRET", null);
+        }
+    }
+
+    [PythonTheory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task Writing_outside_the_program_folder_leaves_no_file(bool guard)
     {
         // A folder anyone may write to: only the sandbox, not file permissions, can stop the write.
