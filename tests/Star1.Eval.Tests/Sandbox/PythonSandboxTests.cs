@@ -348,6 +348,26 @@ public sealed class PythonSandboxTests
     }
 
     [PythonFact]
+    public async Task Cancelling_kills_the_program_and_throws()
+    {
+        var marker = "star1-cancelled-" + Guid.NewGuid().ToString("N");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PythonSandbox.RunAsync(
+            $"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(100000)', {Py(marker)}])\nwhile True:\n    pass\n",
+            Limits with { TimeoutSeconds = 30 }, cancel.Token));
+
+        try
+        {
+            Assert.Equal(0, await ProcessScan.WaitUntilGoneAsync(marker, TimeSpan.FromSeconds(3)));
+        }
+        finally
+        {
+            KillLeftovers(marker);
+        }
+    }
+
+    [PythonFact]
     public async Task A_flood_of_output_neither_blocks_the_program_nor_fills_memory()
     {
         var result = await PythonSandbox.RunAsync("""
