@@ -37,7 +37,7 @@ internal static class SandboxScripts
 
     /// <summary>
     /// The Python guard (a second line, not a boundary: code can reach past an audit hook through native
-    /// code, which is why ctypes is refused too). It installs a sys.addaudithook hook, then runs the program as
+    /// code, which is why ctypes' lookups and calls of native functions are refused too). It installs a sys.addaudithook hook, then runs the program as
     /// __main__. Refused with PermissionError: opening a file for writing (and removing, renaming, creating,
     /// changing) outside the folder; opening another process's /proc entry (run as our own user, a program could
     /// read our environment, API keys included, from /proc/PID/environ); socket connect/bind/send; more processes than allowed, and any process from a
