@@ -52,6 +52,15 @@ public static class PythonSandbox
         return await RunCoreAsync(program, limits, python, isolation, cancellationToken);
     }
 
+    /// <summary>Runs under protections chosen by the caller instead of the measured ones: lets tests check one
+    /// line (the Python guard) with the others switched off.</summary>
+    internal static Task<SandboxResult> RunAsync(string program, SandboxLimits limits, SandboxIsolation isolation, CancellationToken cancellationToken = default)
+    {
+        limits.Validate();
+        var python = PythonInterpreter.Path ?? throw new PythonNotFoundException();
+        return RunCoreAsync(program, limits, python, isolation, cancellationToken);
+    }
+
     private static async Task<SandboxResult> RunCoreAsync(string program, SandboxLimits limits, string python, SandboxIsolation isolation, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), "star1-sandbox-" + Guid.NewGuid().ToString("N"));
@@ -138,8 +147,12 @@ public static class PythonSandbox
 
     private static void KillTree(Process process, int leader, SandboxIsolation isolation)
     {
-        if (isolation.OwnProcessGroup) NativeProcess.KillGroup(leader);
-        try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+        if (isolation.OwnProcessGroup)
+        {
+            NativeProcess.KillGroupAndTree(leader, leaderAlive: !process.HasExited);
+            return;
+        }
+        try { if (!process.HasExited) process.Kill(entireProcessTree: true); } // without setsid, the tree .NET finds
         catch (Exception e) when (e is InvalidOperationException or Win32Exception) { } // ended meanwhile
     }
 

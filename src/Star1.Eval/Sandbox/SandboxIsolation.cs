@@ -15,7 +15,8 @@ public sealed record SandboxIsolation
     /// whose end kills every process in it.</summary>
     public bool Namespaces { get; init; }
 
-    /// <summary>unshare --mount plus the mount prelude: everything but the program's folder read-only.</summary>
+    /// <summary>unshare --mount plus the mount prelude: everything but the program's folder read-only, and a /proc
+    /// of its own (--mount-proc) that shows only the program's processes, not ours and their environments.</summary>
     public bool ReadOnlyFilesystem { get; init; }
 
     /// <summary>prlimit found: the rlimits (address space, CPU, processes, file size, descriptors) are applied.</summary>
@@ -37,6 +38,8 @@ public sealed record SandboxIsolation
                 warnings.Add("network not isolated: no user namespace here (unshare --user --net failed); only the Python guard refuses sockets");
             if (!ReadOnlyFilesystem)
                 warnings.Add("filesystem not read-only outside the program's folder: only file permissions and the Python guard refuse writes");
+            if (!ReadOnlyFilesystem && !DropsRoot)
+                warnings.Add("other processes visible: without its own /proc the program, running as our user, could read our environment from /proc/PID/environ; only the Python guard refuses it");
             if (!ResourceLimits)
                 warnings.Add("no resource limits: prlimit not found; only the wall-clock timeout stops a program");
             else if (!ProcessLimitEnforced)

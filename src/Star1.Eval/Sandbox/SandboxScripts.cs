@@ -37,10 +37,13 @@ internal static class SandboxScripts
 
     /// <summary>
     /// The Python guard (a second line, not a boundary: code can reach past an audit hook through native
-    /// code, which is why ctypes is refused too). It installs a sys.addaudithook hook, then runs the program as
+    /// code, which is why ctypes' lookups and calls of native functions are refused too). It installs a sys.addaudithook hook, then runs the program as
     /// __main__. Refused with PermissionError: opening a file for writing (and removing, renaming, creating,
-    /// changing) outside the folder; socket connect/bind/send; more processes than allowed, and any process from a
-    /// forked child (so a fork bomb cannot fan out); ctypes loading or calling native code.
+    /// changing) outside the folder; opening another process's /proc entry (run as our own user, a program could
+    /// read our environment, API keys included, from /proc/PID/environ); socket connect/bind/send; more processes than allowed, and any process from a
+    /// forked child (so a fork bomb cannot fan out); ctypes looking up a native function, calling a function
+    /// pointer or reading memory at an address. Loading a library stays allowed: numpy imports ctypes, which
+    /// loads the interpreter as a library, and a solution may use numpy.
     /// Arguments: folder, program, processes allowed.
     /// </summary>
     public const string Guard = """
@@ -55,7 +58,7 @@ internal static class SandboxScripts
                         "os.rename", "os.symlink", "os.link", "shutil.rmtree"}
         _spawn_events = {"os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen"}
         _socket_events = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
-        _native_events = {"ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function"}
+        _native_events = {"ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function", "ctypes.cdata"}
 
         def _inside(path):
             if isinstance(path, int):
@@ -66,6 +69,15 @@ internal static class SandboxScripts
                 return False
             return real == _root or real.startswith(_root + os.sep) or real == "/dev/null"
 
+        def _other_process(path):
+            if isinstance(path, int):
+                return False
+            try:
+                parts = os.path.realpath(os.fsdecode(path)).split(os.sep)
+            except Exception:
+                return True
+            return len(parts) > 2 and parts[1] == "proc" and parts[2].isdigit() and int(parts[2]) != os.getpid()
+
         def _refuse(what):
             raise PermissionError("star1-sandbox: " + what + " is refused")
 
@@ -74,6 +86,8 @@ internal static class SandboxScripts
             if event == "open":
                 if args[2] & _writing and not _inside(args[0]):
                     _refuse("writing outside the program's folder (" + str(args[0]) + ")")
+                if _other_process(args[0]):
+                    _refuse("reading another process's /proc entry (" + str(args[0]) + ")")
             elif event in _path_events:
                 for path in args[:2]:
                     if isinstance(path, (str, bytes, os.PathLike)) and not _inside(path):

@@ -55,6 +55,15 @@ public sealed class HumanEvalGraderTests
     }
 
     [PythonFact]
+    public async Task An_item_the_grader_cannot_even_build_fails_with_a_reason_instead_of_throwing()
+    {
+        var (passed, reason) = await HumanEvalGrader.GradeAsync(Prompt, "    return a + b\n", Test, entryPoint: " ");
+
+        Assert.False(passed);
+        Assert.StartsWith("Error: the sandbox failed on this item: ArgumentException", reason);
+    }
+
+    [PythonFact]
     public async Task Grading_many_keeps_the_items_order_and_runs_them_side_by_side()
     {
         var items = Enumerable.Range(0, 8)

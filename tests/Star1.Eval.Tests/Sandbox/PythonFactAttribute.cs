@@ -19,10 +19,3 @@ public sealed class PythonTheoryAttribute : TheoryAttribute
         if (!PythonSandbox.PythonAvailable) Skip = "python3 not found on PATH: the sandbox tests run Python programs";
     }
 }
-
-/// <summary>Sandbox runs measure time and count processes: they run one at a time, not beside each other.</summary>
-[CollectionDefinition(Name)]
-public sealed class SandboxCollection
-{
-    public const string Name = "Python sandbox";
-}
