@@ -63,18 +63,18 @@ public sealed class GenerateTask : FrostingTask<BuildContext>
         var formatSetting = param("generate.chat_format").AsString();
         if (spec is "Train" or "TrainBenign")
         {
-            var folder = Path.GetDirectoryName(context.Workspace.OutputPath(spec, TrainStageTask.Config))!;
+            var folder = Path.TrimEndingDirectorySeparator(context.Workspace.OutputPath(spec, TrainStageTask.Checkpoint));
             if (!File.Exists(Path.Combine(folder, "config.json")))
                 throw new InvalidOperationException($"generate.model {spec}: no trained checkpoint in {Path.GetRelativePath(root, folder)}; run ./build.sh --target {spec} first");
-            var trainedFrom = BaseModel.From(param("train.base_model").AsString(), root);
+            var trainedFrom = BaseModel.From(param("train.base_model").AsString(), root, BaseModel.ModelsCache(param, root));
             var format = Auto(formatSetting) ? trainedFrom.Format(param("train.chat_format").AsString()) : ChatFormats.Get(formatSetting.Trim());
             var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
             var tokenizer = Chat.Tokenization.HfTokenizer.Load(Path.Combine(folder, "tokenizer.json"),
                 File.Exists(tokenizerConfig) ? Chat.Tokenization.TokenizerConfig.Read(tokenizerConfig) : null);
             return (CheckpointLoader.LoadModel(folder, device, ScalarType.Float32), format, tokenizer);
         }
-        var baseModel = BaseModel.From(spec, root);
-        if (baseModel.Problem() is { } problem) throw new InvalidOperationException(problem);
+        var baseModel = BaseModel.From(spec, root, BaseModel.ModelsCache(param, root));
+        if (baseModel.Blocker(download: false) is { } problem) throw new InvalidOperationException(problem);
         return (baseModel.Load(ScalarType.Float32, device, param("train.seed").AsInt()), baseModel.Format(formatSetting), baseModel.LoadTokenizer());
     }
 
