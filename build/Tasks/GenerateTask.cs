@@ -1,6 +1,7 @@
 using Spectre.Console;
 using Star1.Build.Tasks.Training;
 using Star1.Chat.Formats;
+using Star1.Data.Collect.Sources;
 using Star1.Host;
 using Star1.Modeling;
 using Star1.Modeling.Checkpoints;
@@ -73,8 +74,13 @@ public sealed class GenerateTask : FrostingTask<BuildContext>
                 File.Exists(tokenizerConfig) ? Chat.Tokenization.TokenizerConfig.Read(tokenizerConfig) : null);
             return (CheckpointLoader.LoadModel(folder, device, ScalarType.Float32), format, tokenizer);
         }
-        var baseModel = BaseModel.From(spec, root, BaseModel.ModelsCache(param, root));
-        if (baseModel.Blocker(download: false) is { } problem) throw new InvalidOperationException(problem);
+        var cache = BaseModel.ModelsCache(param, root);
+        var baseModel = BaseModel.From(spec, root, cache);
+        var download = param(BaseModel.DownloadKey).AsBool();
+        if (baseModel.Blocker(download) is { } problem) throw new InvalidOperationException(problem);
+        // The models cache is Train's: with train.download on, a hub model missing from it is fetched as Train would.
+        if (baseModel.Problem() is not null && download)
+            baseModel = BaseModel.FetchAsync(spec, root, cache, FetchOptions.FromEnvironment(online: true, context.Engine.Reporter.Info)).GetAwaiter().GetResult();
         return (baseModel.Load(ScalarType.Float32, device, param("train.seed").AsInt()), baseModel.Format(formatSetting), baseModel.LoadTokenizer());
     }
 
