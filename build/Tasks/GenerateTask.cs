@@ -1,6 +1,7 @@
 using Spectre.Console;
 using Star1.Build.Tasks.Training;
 using Star1.Chat.Formats;
+using Star1.Data.Collect.Sources;
 using Star1.Host;
 using Star1.Modeling;
 using Star1.Modeling.Checkpoints;
@@ -63,18 +64,23 @@ public sealed class GenerateTask : FrostingTask<BuildContext>
         var formatSetting = param("generate.chat_format").AsString();
         if (spec is "Train" or "TrainBenign")
         {
-            var folder = Path.GetDirectoryName(context.Workspace.OutputPath(spec, TrainStageTask.Config))!;
+            var folder = Path.TrimEndingDirectorySeparator(context.Workspace.OutputPath(spec, TrainStageTask.Checkpoint));
             if (!File.Exists(Path.Combine(folder, "config.json")))
                 throw new InvalidOperationException($"generate.model {spec}: no trained checkpoint in {Path.GetRelativePath(root, folder)}; run ./build.sh --target {spec} first");
-            var trainedFrom = BaseModel.From(param("train.base_model").AsString(), root);
+            var trainedFrom = BaseModel.From(param("train.base_model").AsString(), root, BaseModel.ModelsCache(param, root));
             var format = Auto(formatSetting) ? trainedFrom.Format(param("train.chat_format").AsString()) : ChatFormats.Get(formatSetting.Trim());
             var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
             var tokenizer = Chat.Tokenization.HfTokenizer.Load(Path.Combine(folder, "tokenizer.json"),
                 File.Exists(tokenizerConfig) ? Chat.Tokenization.TokenizerConfig.Read(tokenizerConfig) : null);
             return (CheckpointLoader.LoadModel(folder, device, ScalarType.Float32), format, tokenizer);
         }
-        var baseModel = BaseModel.From(spec, root);
-        if (baseModel.Problem() is { } problem) throw new InvalidOperationException(problem);
+        var cache = BaseModel.ModelsCache(param, root);
+        var baseModel = BaseModel.From(spec, root, cache);
+        var download = param(BaseModel.DownloadKey).AsBool();
+        if (baseModel.Blocker(download) is { } problem) throw new InvalidOperationException(problem);
+        // The models cache is Train's: with train.download on, a hub model missing from it is fetched as Train would.
+        if (baseModel.Problem() is not null && download)
+            baseModel = BaseModel.FetchAsync(spec, root, cache, FetchOptions.FromEnvironment(online: true, context.Engine.Reporter.Info)).GetAwaiter().GetResult();
         return (baseModel.Load(ScalarType.Float32, device, param("train.seed").AsInt()), baseModel.Format(formatSetting), baseModel.LoadTokenizer());
     }
 

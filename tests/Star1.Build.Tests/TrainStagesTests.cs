@@ -24,12 +24,38 @@ public sealed class TrainStagesTests(DemoPipeline demo)
         // Hugging Face names and shapes: the loader builds the model config.json describes and checks every tensor.
         using var model = CheckpointLoader.LoadModel(checkpoint);
         Assert.Equal("qwen2", model.Config.ModelType);
-        var names = SafeTensors.ReadHeader(Path.Combine(checkpoint, "model.safetensors")).ToDictionary(e => e.Name);
+
+        // train.max_shard_size 2MB shards the ~4 MB tiny model as transformers would: shards plus an index, and every
+        // tensor the index names is in the shard it names, with the bytes the loader read.
+        Assert.False(File.Exists(Path.Combine(checkpoint, "model.safetensors")));
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, "model.safetensors.index.json")))!;
+        var weightMap = index["weight_map"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>());
+        var shards = weightMap.Values.Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.True(shards.Count >= 2, $"{shards.Count} shard(s)");
+        Assert.Equal(Enumerable.Range(1, shards.Count).Select(i => $"model-{i:D5}-of-{shards.Count:D5}.safetensors"), shards);
+        var names = new Dictionary<string, SafeTensorEntry>();
+        var loaded = model.state_dict();
+        foreach (var shard in shards)
+        {
+            var path = Path.Combine(checkpoint, shard);
+            Assert.True(new FileInfo(path).Length <= 2_000_000 + 100_000, $"{shard} is larger than the 2MB limit allows");
+            foreach (var entry in SafeTensors.ReadHeader(path))
+            {
+                Assert.Equal(shard, weightMap[entry.Name]);
+                names[entry.Name] = entry;
+            }
+            foreach (var (name, tensor) in SafeTensors.ReadAll(path))
+                using (tensor)
+                    Assert.Equal(tensor.data<float>().ToArray(), loaded[name].data<float>().ToArray());
+        }
+        Assert.Equal(weightMap.Keys.Order(StringComparer.Ordinal), names.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(index["metadata"]!["total_size"]!.GetValue<long>(), names.Values.Sum(e => e.ByteCount));
         Assert.Equal([model.Config.VocabSize, model.Config.HiddenSize], names["model.embed_tokens.weight"].Shape);
         Assert.Contains("model.layers.0.self_attn.q_proj.bias", names.Keys);
         Assert.Contains("model.norm.weight", names.Keys);
         Assert.DoesNotContain("lm_head.weight", names.Keys);   // tied embeddings, as config.json says
         Assert.True(File.Exists(Path.Combine(checkpoint, "tokenizer.json")));
+        Assert.True(File.Exists(Path.Combine(checkpoint, "generation_config.json")));
         Assert.Contains("<｜end▁of▁sentence｜>", File.ReadAllText(Path.Combine(checkpoint, "tokenizer_config.json")));
 
         // One global batch of 8 per step: ceil(examples / 8) steps in the one epoch, the loss falling.
@@ -51,12 +77,12 @@ public sealed class TrainStagesTests(DemoPipeline demo)
         Assert.Equal("up-to-date", Status(repo, "Train"));
         Assert.Equal("up-to-date", Status(repo, "TrainBenign"));
 
-        var before = File.ReadAllBytes(repo.PathOf("artifacts", "train", "checkpoint", "model.safetensors"));
+        var before = Weights(repo);
         Assert.Equal(0, await repo.Run("--target", "Star1", "--set", "train.learning_rate=1e-3"));
         Assert.All(Upstream, s => Assert.Equal("up-to-date", Status(repo, s)));
         Assert.Equal("executed", Status(repo, "Train"));
         Assert.Equal("executed", Status(repo, "TrainBenign"));
-        Assert.NotEqual(before, File.ReadAllBytes(repo.PathOf("artifacts", "train", "checkpoint", "model.safetensors")));
+        Assert.NotEqual(before, Weights(repo));
         // The epoch checkpoints only live while a run may still be killed.
         Assert.Empty(Directory.GetDirectories(repo.PathOf("artifacts", "cache", "stages", "Train", "resume")));
 
@@ -64,6 +90,10 @@ public sealed class TrainStagesTests(DemoPipeline demo)
         Assert.Equal(0, await repo.Run("--target", "Train", "--set", "train.learning_rate=1e-3", "--set", "train.gradient_checkpointing=true"));
         Assert.Equal("up-to-date", Status(repo, "Train"));
     }
+
+    /// <summary>The bytes of every weight file of Train's checkpoint, in shard order.</summary>
+    private static byte[] Weights(BuildRepo repo) =>
+        [.. Directory.GetFiles(repo.PathOf("artifacts", "train", "checkpoint"), "*.safetensors").Order(StringComparer.Ordinal).SelectMany(File.ReadAllBytes)];
 
     [Fact]
     public async Task AFolderBaseModelIsFingerprintedByItsFiles()
@@ -84,10 +114,12 @@ public sealed class TrainStagesTests(DemoPipeline demo)
         using (var model = CheckpointLoader.LoadModel(base_))
         {
             using (TorchSharp.torch.no_grad()) model.named_parameters().First().parameter.add_(0.01f);
-            CheckpointSaver.Save(model, base_, base_);
+            CheckpointSaver.Save(model, base_, base_, ShardSize.Parse("2MB"));
         }
         Assert.Equal(0, await repo.Run([.. args, "--dryrun"]));
-        Assert.Contains("base/model.safetensors changed", repo.Output);
+        // The embedding is the first tensor, so the first shard holds it; the others are untouched.
+        Assert.Contains("base/model-00001-of-", repo.Output);
+        Assert.DoesNotContain("base/model-00002-of-", repo.Output);
     }
 
     [Fact]
@@ -111,6 +143,7 @@ public sealed class TrainStagesTests(DemoPipeline demo)
         Assert.NotEqual(0, await repo.Run("--target", "Train", "--set", "train.base_model=someorg/no-such-model"));
         Assert.Contains("offline: model someorg/no-such-model is not complete", repo.Output);
         Assert.Contains("config.json", repo.Output);
+        Assert.Contains("run with --set train.download=true", repo.Output);
     }
 
     [Fact]

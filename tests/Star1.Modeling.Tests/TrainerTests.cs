@@ -12,7 +12,7 @@ public sealed class TrainerTests
 {
     private const int Vocab = 48;
 
-    private static CausalLm SmallModel(long seed = 7)
+    internal static CausalLm SmallModel(long seed = 7)
     {
         var config = ModelConfig.FromJson(new JsonObject
         {
@@ -26,7 +26,7 @@ public sealed class TrainerTests
 
     /// <summary>Sequences of different lengths whose first tokens are prompt (-100) and whose reply repeats a
     /// pattern the model can learn.</summary>
-    private static List<SftSequence> Sequences(int count)
+    internal static List<SftSequence> Sequences(int count)
     {
         var random = new Random(3);
         var list = new List<SftSequence>();

@@ -4,20 +4,26 @@ using Star1.Data.Collect.Sources;
 using Star1.Modeling;
 using Star1.Modeling.Architectures;
 using Star1.Modeling.Checkpoints;
+using Star1.Pipeline.Params;
 using static TorchSharp.torch;
 
 namespace Star1.Build.Tasks.Training;
 
 /// <summary>
 /// The base model a training stage starts from, as params name it: <c>tiny</c> (the embedded default), a local
-/// Hugging Face folder (relative to the repository root), or a hub id found in the models cache
-/// (artifacts/cache/models). Says which files make up its identity (the fingerprint's data files, stamped by
-/// the engine's hash index so a no-op run does not re-hash the weights) and loads model, tokenizer and format.
+/// Hugging Face folder (relative to the repository root), or a hub id kept in the models cache (train.models_cache,
+/// downloaded there when train.download allows). Says which files make up its identity (the fingerprint's data
+/// files, stamped by the engine's hash index so a no-op run does not re-hash the weights) and loads model,
+/// tokenizer and format.
 /// </summary>
 public sealed class BaseModel
 {
-    /// <summary>Where hub models live, shared by Train, TrainBenign and Generate.</summary>
-    public static string ModelsCache(string repoRoot) => Path.Combine(repoRoot, "artifacts", "cache", "models");
+    public const string ModelsCacheKey = "train.models_cache";
+    public const string DownloadKey = "train.download";
+
+    /// <summary>Where hub models live (train.models_cache, relative to the repository), shared by Train, TrainBenign and Generate.</summary>
+    public static string ModelsCache(Func<string, ParamNode> param, string repoRoot) =>
+        Path.GetFullPath(Path.Combine(repoRoot, param(ModelsCacheKey).AsString()));
 
     /// <summary>The embedded tokenizer's source file: its bytes are a compiled resource the code hasher cannot see.</summary>
     public const string EmbeddedTokenizerFile = "src/Star1.Chat/Embedded/tokenizer.json";
@@ -25,34 +31,52 @@ public sealed class BaseModel
     public string Spec { get; }
     public bool IsTiny => TinyModel.Is(Spec);
 
+    /// <summary>A hub id (not tiny, not a local folder): the one kind of base model that can be downloaded.</summary>
+    public bool IsHubModel => !IsTiny && !Directory.Exists(Path.Combine(repoRoot, Spec)) && ModelSource.IsHubId(Spec);
+
     /// <summary>The checkpoint folder (null for tiny, or a hub model not in the cache).</summary>
     public string? Folder { get; }
 
     private readonly string repoRoot;
+    private readonly string modelsCache;
 
-    private BaseModel(string spec, string? folder, string repoRoot)
+    private BaseModel(string spec, string? folder, string repoRoot, string modelsCache)
     {
         Spec = spec;
         Folder = folder;
         this.repoRoot = repoRoot;
+        this.modelsCache = modelsCache;
     }
 
-    public static BaseModel From(string spec, string repoRoot)
+    /// <summary>The model as it is on disk now; nothing is downloaded (see <see cref="FetchAsync"/>).</summary>
+    public static BaseModel From(string spec, string repoRoot, string modelsCache)
     {
         spec = spec.Trim();
         if (spec.Length == 0) throw new ArgumentException("train.base_model is empty: name tiny, a model folder or a hub id");
-        if (TinyModel.Is(spec)) return new BaseModel(TinyModel.Name, null, repoRoot);
+        if (TinyModel.Is(spec)) return new BaseModel(TinyModel.Name, null, repoRoot, modelsCache);
         var local = Path.Combine(repoRoot, spec);
-        if (Directory.Exists(local)) return new BaseModel(spec, Path.GetFullPath(local), repoRoot);
-        var source = new ModelSource(ModelsCache(repoRoot), new FetchOptions { Online = false });
+        if (Directory.Exists(local)) return new BaseModel(spec, Path.GetFullPath(local), repoRoot, modelsCache);
+        var source = new ModelSource(modelsCache, new FetchOptions { Online = false });
         try
         {
-            return new BaseModel(spec, source.ResolveAsync(spec).GetAwaiter().GetResult(), repoRoot);
+            return new BaseModel(spec, source.ResolveAsync(spec).GetAwaiter().GetResult(), repoRoot, modelsCache);
         }
         catch (ModelFilesMissingException)
         {
-            return new BaseModel(spec, null, repoRoot);
+            return new BaseModel(spec, null, repoRoot, modelsCache);
         }
+    }
+
+    /// <summary>
+    /// A hub model with every missing file downloaded into the models cache first (resumable, each weight file
+    /// checked against the hub's SHA-256, HF_TOKEN from <paramref name="options"/> for gated models).
+    /// </summary>
+    /// <param name="handler">For tests: a stand-in for the hub.</param>
+    public static async Task<BaseModel> FetchAsync(string spec, string repoRoot, string modelsCache, FetchOptions options, HttpMessageHandler? handler = null, CancellationToken ct = default)
+    {
+        spec = spec.Trim();
+        var folder = await new ModelSource(modelsCache, options, handler).ResolveAsync(spec, ct);
+        return new BaseModel(spec, folder, repoRoot, modelsCache);
     }
 
     /// <summary>Why it cannot be used offline (the resolver's message, listing the missing files), or null.</summary>
@@ -62,13 +86,24 @@ public sealed class BaseModel
         if (Folder is not null) return WeightsProblem();
         try
         {
-            new ModelSource(ModelsCache(repoRoot), new FetchOptions { Online = false }).ResolveAsync(Spec).GetAwaiter().GetResult();
+            new ModelSource(modelsCache, new FetchOptions { Online = false }).ResolveAsync(Spec).GetAwaiter().GetResult();
             return null;
         }
         catch (ModelFilesMissingException e)
         {
             return e.Message;
         }
+    }
+
+    /// <summary>
+    /// What stops the model from being used before any work, with how to get it: null when it is there, or when it
+    /// is a hub model that <paramref name="download"/> lets the stage fetch.
+    /// </summary>
+    public string? Blocker(bool download)
+    {
+        if (Problem() is not { } problem) return null;
+        if (!IsHubModel) return problem;
+        return download ? null : $"{problem}\nTo download it into {modelsCache}, run with --set {DownloadKey}=true (and HF_TOKEN set for a gated model).";
     }
 
     /// <summary>A folder without config.json or weights, said before the fingerprint would miss them.</summary>

@@ -23,6 +23,9 @@ public sealed record TrainParams(SftRecipe Recipe, SftOptions Sequences, string 
 
     public const string CheckpointingKey = "train.gradient_checkpointing";
 
+    /// <summary>The checkpoint's largest shard, as transformers writes it ("5GB", "2MB"): decides the files, not the weights.</summary>
+    public const string ShardSizeKey = "train.max_shard_size";
+
     public static TrainParams Read(Func<string, ParamNode> param)
     {
         var schedule = param("train.schedule").AsString();

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Star1.Chat.Formats;
 using Star1.Chat.Sft;
 using Star1.Chat.Tokenization;
+using Star1.Data.Collect.Sources;
 using Star1.Host;
 using Star1.Modeling;
 using Star1.Modeling.Checkpoints;
@@ -20,18 +20,17 @@ namespace Star1.Build.Tasks.Training;
 /// </summary>
 public abstract class TrainStageTask : StageTask<BuildContext>
 {
-    public const string Config = "checkpoint/config.json";
-    public const string GenerationConfig = "checkpoint/generation_config.json";
-    public const string Weights = "checkpoint/model.safetensors";
-    public const string Tokenizer = "checkpoint/tokenizer.json";
-    public const string TokenizerConfig = "checkpoint/tokenizer_config.json";
+    /// <summary>The trained model in the Hugging Face layout: config.json, generation_config.json, the tokenizer
+    /// files and the weights, as shards plus model.safetensors.index.json once they exceed train.max_shard_size.</summary>
+    public const string Checkpoint = "checkpoint/";
     public const string Metrics = "metrics.jsonl";
     public const string LossCurve = "loss.png";
 
     /// <summary>The upstream stage and file trained on.</summary>
     protected abstract (string Stage, string File) TrainingFile { get; }
 
-    public override IReadOnlyList<string> ParamKeys => TrainParams.RecipeKeys;
+    /// <summary>The recipe, and the shard size: it does not change a weight, but it decides which files the checkpoint has.</summary>
+    public override IReadOnlyList<string> ParamKeys => [.. TrainParams.RecipeKeys, TrainParams.ShardSizeKey];
 
     /// <summary>
     /// train.device "auto" means CUDA on a GPU machine and the CPU elsewhere, and the two train differently (bf16,
@@ -40,13 +39,21 @@ public abstract class TrainStageTask : StageTask<BuildContext>
     /// </summary>
     public override string VersionFor(EffectiveParams parameters) =>
         $"{Version} on {ComputeDevice.Kind(parameters.Get("train.device").AsString())}";
-    public override IReadOnlyList<string> Settings => [TrainParams.CheckpointingKey];
+    /// <summary>How it works, not what it writes: gradient checkpointing (exact), whether a missing hub model may be
+    /// downloaded, and where hub models are kept (their files' hashes are the fingerprint's, not the folder's name).</summary>
+    public override IReadOnlyList<string> Settings => [TrainParams.CheckpointingKey, BaseModel.DownloadKey, BaseModel.ModelsCacheKey];
     public override IReadOnlyList<string> Reads => [$"{TrainingFile.Stage}/{TrainingFile.File}"];
-    public override IReadOnlyList<string> Outputs => [Config, GenerationConfig, Weights, Tokenizer, TokenizerConfig, Metrics, LossCurve];
+    public override IReadOnlyList<string> Outputs => [Checkpoint, Metrics, LossCurve];
+
+    /// <summary>The epoch checkpoints of unfinished runs; each run records its key, so Gc drops those no kept run used.</summary>
+    public override IReadOnlyList<StageCache> Caches => [new(ResumeFolders.Cache, ResumeFolders.Prune)];
 
     /// <summary>The base model's identity: its config, weights and tokenizer files, or the embedded tokenizer for tiny.</summary>
     public override IEnumerable<string> DataFiles(EffectiveParams parameters, string repoRoot) =>
-        BaseModel.From(parameters.Get("train.base_model").AsString(), repoRoot).IdentityFiles();
+        From(parameters.Get, repoRoot).IdentityFiles();
+
+    private static BaseModel From(Func<string, ParamNode> param, string repoRoot) =>
+        BaseModel.From(param("train.base_model").AsString(), repoRoot, BaseModel.ModelsCache(param, repoRoot));
 
     public override string? Preflight(EffectiveParams parameters, string repoRoot)
     {
@@ -54,8 +61,9 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         {
             var p = TrainParams.Read(parameters.Get);
             ComputeDevice.Resolve(p.Device);
-            var model = BaseModel.From(p.BaseModel, repoRoot);
-            if (model.Problem() is { } problem) return problem;
+            ShardSize.Parse(parameters.Get(TrainParams.ShardSizeKey).AsString());
+            var model = From(parameters.Get, repoRoot);
+            if (model.Blocker(parameters.Get(BaseModel.DownloadKey).AsBool()) is { } problem) return problem;
             model.Format(p.ChatFormat);
             return null;
         }
@@ -72,7 +80,7 @@ public abstract class TrainStageTask : StageTask<BuildContext>
             var p = TrainParams.Read(context.Params.Get);
             var device = ComputeDevice.Resolve(p.Device);
             var (dtype, checkpointing) = p.NumericsOn(device);
-            var model = BaseModel.From(p.BaseModel, context.RepoRoot);
+            var model = From(context.Params.Get, context.RepoRoot);
             if (model.Problem() is not null) return null;
             bool cuda = device.type == TorchSharp.DeviceType.CUDA;
             var e = MemoryEstimate.For(model.Config(), p.Recipe.MicroBatch, p.Sequences.MaxLength, dtype == TorchSharp.torch.ScalarType.BFloat16, checkpointing, cuda);
@@ -86,15 +94,20 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         }
     }
 
-    public override Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)
+    public override async Task ExecuteAsync(BuildContext context, StageContext stage, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var p = TrainParams.Read(stage.Param);
+        var maxShardBytes = ShardSize.Parse(stage.Param(TrainParams.ShardSizeKey).AsString());
         var device = ComputeDevice.Resolve(p.Device);
         var (dtype, checkpointing) = p.NumericsOn(device);
         if (device.type != TorchSharp.DeviceType.CUDA && p.Precision == "bf16")
             stage.Reporter.Warn($"{stage.StageName}: train.precision bf16 is for CUDA; training in fp32 on {device}");
-        var baseModel = BaseModel.From(p.BaseModel, stage.RepoRoot);
+        var baseModel = From(stage.Param, stage.RepoRoot);
+        // Preflight let a missing hub model through only because downloads are allowed: fetch it before any work.
+        if (baseModel.Problem() is not null && baseModel.IsHubModel && stage.Param(BaseModel.DownloadKey).AsBool())
+            baseModel = await BaseModel.FetchAsync(p.BaseModel, stage.RepoRoot, BaseModel.ModelsCache(stage.Param, stage.RepoRoot),
+                FetchOptions.FromEnvironment(online: true, stage.Reporter.Info), ct: ct);
         var format = baseModel.Format(p.ChatFormat);
 
         var input = stage.Input(TrainingFile.Stage, TrainingFile.File);
@@ -118,14 +131,28 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         using var model = baseModel.Load(dtype, device, p.Recipe.Seed);
         var recipe = p.Recipe with { GradientCheckpointing = checkpointing };
         var padId = tokenizer.EosId ?? template.EndOfTurnId;
-        var resumeDir = Path.Combine(stage.CacheDir("resume"), RunKey(stage, input, baseModel));
+        var runKey = RunKey(stage, input, baseModel);
+        var resumeDir = Path.Combine(stage.CacheDir(ResumeFolders.Cache), runKey);
+        stage.RecordCacheUse(ResumeFolders.Cache, [runKey]);
         var trainer = new SftTrainer(model, recipe, padId);
-        var result = trainer.Train(sequences, resumeDir, progress => stage.Reporter.Progress(stage.StageName, "optimizer steps", progress.Step, progress.TotalSteps,
-            $"loss {progress.Last.Loss:0.000} acc {progress.Last.TokenAccuracy:0.000} lr {progress.Last.LearningRate:0.###e0} {progress.Last.TokensPerSecond:0} tok/s"), ct: ct);
+        var metricsPath = stage.Output(Metrics);
+        stage.Reporter.Info($"{stage.StageName}: step metrics go to {Path.GetRelativePath(stage.RepoRoot, metricsPath)} as it trains (tail -f it)");
+        TrainingResult result;
+        using (var log = new MetricsLog(metricsPath))
+        {
+            result = trainer.Train(sequences, resumeDir, progress =>
+            {
+                log.Append(progress.Last);
+                if (progress.Resumed) return;
+                stage.Reporter.Progress(stage.StageName, "optimizer steps", progress.Step, progress.TotalSteps,
+                    $"loss {progress.Last.Loss:0.000} acc {progress.Last.TokenAccuracy:0.000} lr {progress.Last.LearningRate:0.###e0} {progress.Last.TokensPerSecond:0} tok/s");
+            }, ct: ct);
+            if (log.Lines != result.Steps.Count)
+                throw new InvalidOperationException($"{stage.StageName}: {log.Lines} metric lines written for {result.Steps.Count} steps");
+        }
         if (result.ResumedAfterEpoch > 0) stage.Reporter.Info($"{stage.StageName}: resumed after epoch {result.ResumedAfterEpoch} from {resumeDir}");
 
-        WriteCheckpoint(stage, model, baseModel);
-        File.WriteAllLines(stage.Output(Metrics), result.Steps.Select(s => JsonSerializer.Serialize(s)));
+        WriteCheckpoint(stage, model, baseModel, maxShardBytes);
         LossPlot.Save(result.Steps, stage.Output(LossCurve), $"{stage.StageName}: {baseModel.Spec} on {Path.GetFileName(input)}");
 
         stage.RecordMetric("steps", result.Steps.Count);
@@ -135,7 +162,6 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         stage.Reporter.Info($"{stage.StageName}: {result.Steps.Count} steps, loss {result.Steps[0].Loss:0.000} -> {result.Steps[^1].Loss:0.000}, {clock.Elapsed.TotalSeconds:0} s");
         // The outputs are staged; the epoch checkpoints were only there to survive a kill.
         Directory.Delete(resumeDir, recursive: true);
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -153,26 +179,18 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..24];
     }
 
-    /// <summary>Saves through CheckpointSaver (HF names, config, generation config) as one safetensors file, since
-    /// stage outputs are fixed file names, then moves each declared file into the stage's staging folder.</summary>
-    private static void WriteCheckpoint(StageContext stage, Modeling.Architectures.CausalLm model, BaseModel baseModel)
+    /// <summary>
+    /// Saves the Hugging Face layout into the checkpoint/ folder output through CheckpointSaver: config.json,
+    /// generation_config.json, the base model's tokenizer files (tiny: the embedded tokenizer), and the weights as
+    /// one model.safetensors or, past <paramref name="maxShardBytes"/>, shards plus model.safetensors.index.json.
+    /// </summary>
+    private static void WriteCheckpoint(StageContext stage, Modeling.Architectures.CausalLm model, BaseModel baseModel, long maxShardBytes)
     {
-        var temp = Path.Combine(Path.GetTempPath(), $"star1-train-{Guid.NewGuid():N}");
-        try
-        {
-            CheckpointSaver.Save(model, temp, baseModel.Folder, maxShardBytes: long.MaxValue);
-            if (baseModel.IsTiny) EmbeddedTokenizer.WriteTo(temp);
-            foreach (var output in new[] { Config, GenerationConfig, Weights, Tokenizer, TokenizerConfig })
-            {
-                var from = Path.Combine(temp, Path.GetFileName(output));
-                if (!File.Exists(from))
-                    throw new FileNotFoundException($"the base model {baseModel.Spec} has no {Path.GetFileName(output)} to copy into the trained checkpoint", from);
-                File.Move(from, stage.Output(output), overwrite: true);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+        var folder = stage.Output(Checkpoint);
+        CheckpointSaver.Save(model, folder, baseModel.Folder, maxShardBytes);
+        if (baseModel.IsTiny) EmbeddedTokenizer.WriteTo(folder);
+        // Generate and the evaluation stages load the trained model with its own tokenizer.
+        if (!File.Exists(Path.Combine(folder, "tokenizer.json")))
+            throw new FileNotFoundException($"the base model {baseModel.Spec} has no tokenizer.json to copy into the trained checkpoint", Path.Combine(baseModel.Folder ?? "", "tokenizer.json"));
     }
 }

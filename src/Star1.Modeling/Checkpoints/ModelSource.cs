@@ -26,6 +26,9 @@ public sealed partial class ModelSource
     [GeneratedRegex(@"^[A-Za-z0-9][\w.-]*/[\w.-]+(@[\w./-]+)?$")]
     private static partial Regex HubId();
 
+    /// <summary>Whether <paramref name="spec"/> has the form of a hub id, org/name[@revision].</summary>
+    public static bool IsHubId(string spec) => HubId().IsMatch(spec);
+
     private readonly string cacheDir;
     private readonly FetchOptions options;
     private readonly HttpMessageHandler? handler;

@@ -21,6 +21,8 @@ namespace Star1.Modeling.Training;
 public sealed class SftTrainer(CausalLm model, SftRecipe recipe, int padId)
 {
     /// <param name="checkpointDir">Where a finished epoch's state goes and a run resumes from; null: no checkpoints.</param>
+    /// <param name="onStep">Called after every optimizer step; a resumed run first replays the steps of the epochs it
+    /// resumed after (marked <see cref="TrainingProgress.Resumed"/>), so a step log written as training goes is whole.</param>
     /// <param name="stopAfterEpoch">Stop (as a kill would) once this epoch is checkpointed; for tests.</param>
     public TrainingResult Train(IReadOnlyList<SftSequence> sequences, string? checkpointDir,
         Action<TrainingProgress>? onStep = null, int? stopAfterEpoch = null, CancellationToken ct = default)
@@ -36,6 +38,7 @@ public sealed class SftTrainer(CausalLm model, SftRecipe recipe, int padId)
         var (resumed, history) = checkpointDir is null ? (0, new List<StepMetrics>()) : EpochCheckpoint.TryRestore(checkpointDir, optimizer);
         if (optimizer.Step != resumed * stepsPerEpoch)
             throw new InvalidDataException($"{checkpointDir}: the checkpoint after epoch {resumed} is at step {optimizer.Step}, but this run has {stepsPerEpoch} steps per epoch (another data set or batch size)");
+        foreach (var earlier in history) onStep?.Invoke(new TrainingProgress(earlier.Step, schedule.TotalSteps, earlier) { Resumed = true });
 
         for (int epoch = resumed + 1; epoch <= recipe.Epochs; epoch++)
         {

@@ -14,8 +14,12 @@ public sealed record StepMetrics(
     [property: JsonPropertyName("trained_tokens")] int TrainedTokens,
     [property: JsonPropertyName("tokens_per_second")] double TokensPerSecond);
 
-/// <summary>Where a run stands, for the live progress line.</summary>
-public sealed record TrainingProgress(int Step, int TotalSteps, StepMetrics Last);
+/// <summary>Where a run stands, for the live progress line and the step log.</summary>
+public sealed record TrainingProgress(int Step, int TotalSteps, StepMetrics Last)
+{
+    /// <summary>A step of an epoch finished by an earlier, killed run, replayed when this run resumes.</summary>
+    public bool Resumed { get; init; }
+}
 
 /// <summary>What a run did: every step's metrics (those of resumed epochs included) and the epoch it resumed after.</summary>
 public sealed record TrainingResult(IReadOnlyList<StepMetrics> Steps, int ResumedAfterEpoch, int TotalSteps);

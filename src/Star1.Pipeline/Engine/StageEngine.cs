@@ -68,7 +68,13 @@ public sealed partial class StageEngine
             var slash = read.IndexOf('/');
             var (up, output) = slash > 0 ? (read[..slash], read[(slash + 1)..]) : (read, "");
             if (!stage.Upstream.Contains(up)) problems.Add($"it reads '{read}', but {up} is not among its upstream stages");
-            else if (stages.TryGetValue(up, out var upstream) && !upstream.Outputs.Contains(output)) problems.Add($"it reads '{read}', which {up} does not write");
+            else if (stages.TryGetValue(up, out var upstream) && !upstream.Outputs.Any(o => OutputNames.Covers(o, output))) problems.Add($"it reads '{read}', which {up} does not write");
+        }
+        foreach (var output in stage.Outputs)
+        {
+            if (!OutputNames.IsWellFormed(output)) problems.Add($"its output '{output}' is not a relative path inside its folder");
+            else if (stage.Outputs.FirstOrDefault(o => o != output && OutputNames.Covers(o, output)) is { } folder)
+                problems.Add($"its output '{output}' lies inside its folder output '{folder}'");
         }
         foreach (var up in stage.Upstream)
             if (!stages.ContainsKey(up)) problems.Add($"its upstream stage '{up}' is not registered before it");
@@ -234,12 +240,15 @@ public sealed partial class StageEngine
         var outputs = new SortedDictionary<string, OutputRecord>(StringComparer.Ordinal);
         foreach (var output in stage.Outputs)
         {
-            var path = workspace.OutputPath(name, output);
-            var hash = Hashes.HashOf(path);
-            if (hash is null)
+            var files = OutputNames.FilesOnDisk(workspace.StageDir(name), output);
+            if (files.Count == 0)
                 return Record(new StageOutcome(name, StageResult.Failed, $"output {output} is missing", clock.Elapsed, status.Fingerprint),
                     throwWith: $"stage {name} cannot be accepted: its output {output} is missing (run it instead)");
-            outputs[output] = new OutputRecord(hash, new FileInfo(path).Length);
+            foreach (var file in files)
+            {
+                var path = workspace.OutputPath(name, file);
+                outputs[file] = new OutputRecord(Hashes.HashOf(path)!, new FileInfo(path).Length);
+            }
         }
         var accepted = string.Join("; ", status.Reasons);
         lockFile.Set(name, new LockEntry(status.Fingerprint!, inputs!, outputs, DateTimeOffset.UtcNow) { Accepted = accepted });
@@ -282,17 +291,21 @@ public sealed partial class StageEngine
         AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(complete));
     }
 
-    /// <summary>Moves staged outputs into place, then records them in the lock and the run-cache.</summary>
+    /// <summary>
+    /// Moves staged outputs into place, then records them in the lock and the run-cache: one record per file, a
+    /// folder output's files each under their own name. A folder output needs at least one file.
+    /// </summary>
     private void Commit(StageDefinition stage, string fingerprint, StageInputs inputs, string staging)
     {
-        var missing = stage.Outputs.Where(o => !File.Exists(Path.Combine(staging, o))).ToList();
+        var written = stage.Outputs.ToDictionary(o => o, o => OutputNames.FilesOnDisk(staging, o), StringComparer.Ordinal);
+        var missing = written.Where(s => s.Value.Count == 0).Select(s => OutputNames.IsFolder(s.Key) ? $"{s.Key} (no file in the folder)" : s.Key).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException($"stage {stage.Name} finished without writing {string.Join(", ", missing)}");
 
         // Forget the old entry first: if we die between renames, the stage reads as never run, not fresh.
         lockFile.Remove(stage.Name);
         var committed = new Dictionary<string, (string Path, OutputRecord Record)>(StringComparer.Ordinal);
-        foreach (var output in stage.Outputs)
+        foreach (var output in written.Values.SelectMany(files => files))
         {
             var staged = Path.Combine(staging, output);
             var hash = ContentHash.OfFile(staged);
@@ -301,7 +314,7 @@ public sealed partial class StageEngine
             Hashes.Record(final, hash);
             committed[output] = (final, new OutputRecord(hash, new FileInfo(final).Length));
         }
-        RemoveUndeclaredFiles(stage);
+        RemoveUnrecordedFiles(stage, committed.Keys);
         if (runCache.Store(stage.Name, fingerprint, committed) is { } conflict) reporter.Warn($"{stage.Name}: {conflict}");
         lockFile.Set(stage.Name, new LockEntry(fingerprint, inputs,
             new(committed.ToDictionary(c => c.Key, c => c.Value.Record), StringComparer.Ordinal), DateTimeOffset.UtcNow));
@@ -311,7 +324,7 @@ public sealed partial class StageEngine
     {
         var (files, problem) = runCache.Fetch(fingerprint, output => workspace.OutputPath(stage.Name, output));
         if (files is null) return problem;
-        if (!stage.Outputs.All(files.ContainsKey))
+        if (!stage.Outputs.All(o => files.Keys.Any(f => OutputNames.Covers(o, f))))
         {
             foreach (var (temp, _) in files.Values) File.Delete(temp);
             return "run-cache entry lacks some declared outputs";
@@ -323,21 +336,26 @@ public sealed partial class StageEngine
             AtomicFile.Commit(temp, final);
             Hashes.Record(final, record.Hash);
         }
-        RemoveUndeclaredFiles(stage);
+        RemoveUnrecordedFiles(stage, files.Keys);
         lockFile.Set(stage.Name, new LockEntry(fingerprint, inputs,
             new(files.ToDictionary(f => f.Key, f => f.Value.Record), StringComparer.Ordinal), DateTimeOffset.UtcNow));
         Hashes.Save();
         return null;
     }
 
-    /// <summary>An output folder holds exactly the declared outputs, so nothing stale lingers next to fresh ones.</summary>
-    private void RemoveUndeclaredFiles(StageDefinition stage)
+    /// <summary>
+    /// A stage's folder holds exactly the output files just recorded, so nothing stale lingers next to fresh ones:
+    /// a shard of an earlier, larger checkpoint goes as surely as an undeclared file. Folders left empty go too.
+    /// </summary>
+    private void RemoveUnrecordedFiles(StageDefinition stage, IEnumerable<string> recorded)
     {
         var dir = workspace.StageDir(stage.Name);
         if (!Directory.Exists(dir)) return;
-        var declared = stage.Outputs.Select(o => Path.GetFullPath(workspace.OutputPath(stage.Name, o))).ToHashSet();
+        var keep = recorded.Select(o => Path.GetFullPath(workspace.OutputPath(stage.Name, o))).ToHashSet();
         foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
-            if (!declared.Contains(Path.GetFullPath(file))) File.Delete(file);
+            if (!keep.Contains(Path.GetFullPath(file))) File.Delete(file);
+        foreach (var folder in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).ToList())
+            if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
     }
 
     private StageOutcome Record(StageOutcome outcome, string? throwWith = null)
@@ -357,13 +375,12 @@ public sealed partial class StageEngine
             var entry = lockFile.Get(up);
             if (entry is null) { waiting.Add($"{up} has not run"); continue; }
             foreach (var output in stages[up].Outputs)
-            {
-                if (stage.UpstreamOutputs is { } reads && !reads.Contains($"{up}/{output}")) continue;
-                var hash = Hashes.HashOf(workspace.OutputPath(up, output));
-                if (hash is null) waiting.Add($"{up}/{output} is missing");
-                else if (entry.Outputs.GetValueOrDefault(output)?.Hash != hash) waiting.Add($"{up}/{output} was changed outside the build");
-                else upstream[$"{up}/{output}"] = hash;
-            }
+                foreach (var (file, hash, problem) in UpstreamFiles(up, output, entry))
+                {
+                    if (stage.UpstreamOutputs is { } reads && !reads.Any(r => OutputNames.Covers(r, $"{up}/{file}"))) continue;
+                    if (problem is not null) waiting.Add($"{up}/{file} {problem}");
+                    else upstream[$"{up}/{file}"] = hash!;
+                }
         }
         if (waiting.Count > 0) return (null, waiting);
         var paramValues = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -380,6 +397,30 @@ public sealed partial class StageEngine
             data[workspace.Portable(full)] = Hashes.HashOf(full) ?? Missing;
         }
         return (new StageInputs(stage.Version, paramValues, prompts, data, upstream) { Code = CodeOf(stage).Parts }, waiting);
+    }
+
+    /// <summary>
+    /// The files of one upstream output as a downstream stage reads them: for a folder, the files its lock entry
+    /// records, each with its hash now or what is wrong with it, plus any file added under it since.
+    /// </summary>
+    private IEnumerable<(string File, string? Hash, string? Problem)> UpstreamFiles(string up, string output, LockEntry entry)
+    {
+        var recorded = OutputNames.Recorded(entry.Outputs.Keys, output);
+        if (recorded.Count == 0)
+        {
+            yield return (output, null, "is missing");
+            yield break;
+        }
+        foreach (var file in recorded)
+        {
+            var hash = Hashes.HashOf(workspace.OutputPath(up, file));
+            if (hash is null) yield return (file, null, "is missing");
+            else if (entry.Outputs[file].Hash != hash) yield return (file, null, "was changed outside the build");
+            else yield return (file, hash, null);
+        }
+        if (OutputNames.IsFolder(output))
+            foreach (var extra in OutputNames.FilesOnDisk(workspace.StageDir(up), output).Except(recorded, StringComparer.Ordinal))
+                yield return (extra, null, "was added outside the build");
     }
 
     /// <summary>The code the stage runs, found once per build (types are fixed for the life of the process).</summary>
@@ -466,14 +507,30 @@ public sealed partial class StageEngine
         }
     }
 
+    /// <summary>
+    /// What differs between the outputs on disk and the lock entry, file by file: a missing or modified file, and
+    /// under a folder output also a file the entry does not record.
+    /// </summary>
     private List<string> OutputProblems(StageDefinition stage, LockEntry entry)
     {
         var problems = new List<string>();
+        var dir = workspace.StageDir(stage.Name);
         foreach (var output in stage.Outputs)
         {
-            var hash = Hashes.HashOf(workspace.OutputPath(stage.Name, output));
-            if (hash is null) problems.Add($"output {output} is missing");
-            else if (entry.Outputs.GetValueOrDefault(output)?.Hash != hash) problems.Add($"output {output} was modified");
+            var onDisk = OutputNames.FilesOnDisk(dir, output);
+            if (onDisk.Count == 0)
+            {
+                problems.Add($"output {output} is missing");
+                continue;
+            }
+            var recorded = OutputNames.Recorded(entry.Outputs.Keys, output);
+            foreach (var file in recorded.Union(onDisk).Order(StringComparer.Ordinal))
+            {
+                var hash = Hashes.HashOf(workspace.OutputPath(stage.Name, file));
+                if (hash is null) problems.Add($"output {file} is missing");
+                else if (!entry.Outputs.TryGetValue(file, out var record)) problems.Add($"output {file} is not one the stage wrote");
+                else if (record.Hash != hash) problems.Add($"output {file} was modified");
+            }
         }
         return problems;
     }

@@ -53,24 +53,33 @@ public sealed class StageContext
         return File.ReadAllText(workspace.Resolve(relativePath));
     }
 
-    /// <summary>The path to write a declared output to (inside the staging folder).</summary>
+    /// <summary>
+    /// The path to write a declared output to (inside the staging folder). A declared folder ("checkpoint/") is
+    /// returned created, and any file or folder under it may be asked for ("checkpoint/config.json").
+    /// </summary>
     public string Output(string name)
     {
-        if (!stage.Outputs.Contains(name))
+        if (!OutputNames.IsWellFormed(name) || !stage.Outputs.Any(o => OutputNames.Covers(o, name)))
             throw new InvalidOperationException($"stage {stage.Name} writes '{name}', which is not among its declared outputs");
         var path = Path.Combine(stagingDir, name);
+        if (OutputNames.IsFolder(name))
+        {
+            Directory.CreateDirectory(path);
+            return Path.TrimEndingDirectorySeparator(path);
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
     }
 
-    /// <summary>The committed path of an upstream stage's output.</summary>
+    /// <summary>The committed path of an upstream stage's output (a folder output: the folder).</summary>
     public string Input(string upstreamStage, string output)
     {
         if (!stage.Upstream.Contains(upstreamStage))
             throw new InvalidOperationException($"stage {stage.Name} reads from {upstreamStage} without declaring it upstream");
-        if (stage.UpstreamOutputs is { } declared && !declared.Contains($"{upstreamStage}/{output}"))
+        // A declared folder read ("Train/checkpoint/") covers every file under it: all of them are in the fingerprint.
+        if (stage.UpstreamOutputs is { } declared && !declared.Any(d => OutputNames.Covers(d, $"{upstreamStage}/{output}")))
             throw new InvalidOperationException($"stage {stage.Name} reads {upstreamStage}/{output} without declaring it among the upstream outputs it reads");
-        return workspace.OutputPath(upstreamStage, output);
+        return Path.TrimEndingDirectorySeparator(workspace.OutputPath(upstreamStage, output));
     }
 
     /// <summary>

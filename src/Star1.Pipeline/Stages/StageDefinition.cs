@@ -43,12 +43,16 @@ public sealed record StageDefinition
     public IReadOnlyList<string> Upstream { get; init; } = [];
 
     /// <summary>
-    /// The upstream outputs it reads, as "Stage/file"; only their hashes enter the fingerprint, so an upstream
-    /// file it does not read (a statistics file) never re-runs it. Null: every output of every upstream stage.
+    /// The upstream outputs it reads, as "Stage/file" or "Stage/folder/" (every file under it); only their hashes
+    /// enter the fingerprint, so an upstream file it does not read (a statistics file) never re-runs it. Null:
+    /// every output of every upstream stage.
     /// </summary>
     public IReadOnlyList<string>? UpstreamOutputs { get; init; }
 
-    /// <summary>File names it writes, relative to its own output folder.</summary>
+    /// <summary>
+    /// What it writes, relative to its own output folder: file names, or folders ending in "/" whose every file is
+    /// an output (<see cref="OutputNames"/>).
+    /// </summary>
     public required IReadOnlyList<string> Outputs { get; init; }
 
     /// <summary>
