@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Star1.Build.Tasks.Llm;
+using Star1.Build.Tasks.Training;
 using Star1.Data.Deliberation;
 using Star1.Eval.Benchmarks;
 using Star1.Llm;
@@ -35,12 +36,12 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
             Version = model.InProcess ? $"1 on {ComputeDevice.Kind(parameters.Get("eval.device").AsString())}" : "1",
             ParamKeys = [model.Key, .. model.ExtraKeys(), .. EvalSettings.GenerationKeys(spec.Kind), .. model.InProcess ? new[] { "eval.device" } : [], .. EvalScoring.Keys(spec)],
             ParamKeysFrom = p => [.. EvalSettings.BenchmarkKeys(p, benchmark), .. EvalScoring.KeysFrom(p, spec)],
-            Settings = ["eval.download", "eval.batch_size", LlmProviders.Group, "llm.max_failure_share", "llm.build_budget_usd", "llm.request_retries", "llm.batch_poll_seconds", .. EvalScoring.Settings(spec)],
+            Settings = ["eval.download", "eval.batch_size", BaseModel.ModelsCacheKey, LlmProviders.Group, "llm.max_failure_share", "llm.build_budget_usd", "llm.request_retries", "llm.batch_poll_seconds", .. EvalScoring.Settings(spec)],
             Prompts = EvalScoring.Prompts(spec),
             Upstream = model.Kind == EvalModelKind.Stage ? [model.Target] : [],
             UpstreamOutputs = model.Kind == EvalModelKind.Stage ? EvalGeneration.CheckpointReads(model.Target) : [],
             Outputs = [ItemsFile, SummaryFile],
-            DataFiles = (p, root) => [.. model.DataFiles(root), .. BenchmarkFiles(p, root), .. EvalScoring.DataFiles(p, root, spec)],
+            DataFiles = (p, root) => [.. model.DataFiles(p.Get, root), .. BenchmarkFiles(p, root), .. EvalScoring.DataFiles(p, root, spec)],
             Caches = [new(EvalGeneration.Cache, RequestCache.Prune), new(EvalScoring.Cache, RequestCache.Prune)],
             Preflight = (p, root) => model.Problem(p, root) ?? BenchmarkProblem(p, root) ?? EvalScoring.Problem(p, root, spec),
             CodeRoots = [typeof(EvalTask)],

@@ -5,6 +5,7 @@ using Star1.Build.Tasks.Llm;
 using Star1.Build.Tasks.Training;
 using Star1.Chat.Formats;
 using Star1.Chat.Tokenization;
+using Star1.Data.Collect.Sources;
 using Star1.Eval.Generation;
 using Star1.Llm;
 using Star1.Llm.Cache;
@@ -28,10 +29,8 @@ internal static class EvalGeneration
 {
     public const string Cache = "generations";
 
-    /// <summary>The checkpoint files a training stage writes, which a cell of its model reads.</summary>
-    public static IReadOnlyList<string> CheckpointReads(string stage) =>
-        [.. new[] { TrainStageTask.Config, TrainStageTask.GenerationConfig, TrainStageTask.Weights, TrainStageTask.Tokenizer, TrainStageTask.TokenizerConfig }
-            .Select(f => $"{stage}/{f}")];
+    /// <summary>The checkpoint folder a training stage writes, which a cell of its model reads (every file in it).</summary>
+    public static IReadOnlyList<string> CheckpointReads(string stage) => [$"{stage}/{TrainStageTask.Checkpoint}"];
 
     public static async Task<GeneratedOutputs> RunAsync(BuildContext context, StageContext stage, EvalModel model, IReadOnlyList<LlmItem> items, CancellationToken ct)
     {
@@ -41,6 +40,11 @@ internal static class EvalGeneration
         {
             if (model.InProcess)
             {
+                // A hub model not yet in the models cache is fetched first when eval.download allows (its preflight
+                // stopped the build otherwise); the next run then fingerprints its files.
+                if (model.Kind == EvalModelKind.Checkpoint && stage.Param("eval.download").AsBool() && model.Base(stage.Param, stage.RepoRoot).Problem() is not null)
+                    await BaseModel.FetchAsync(model.Target, stage.RepoRoot, BaseModel.ModelsCache(stage.Param, stage.RepoRoot),
+                        FetchOptions.FromEnvironment(online: true, stage.Reporter.Info), ct: ct);
                 var device = ComputeDevice.Resolve(stage.Param("eval.device").AsString());
                 var format = model.FormatFor(stage.Param);
                 var identity = $"local {format.Name} on {ComputeDevice.Kind(stage.Param("eval.device").AsString())} weights {WeightsHash(stage, model)} code {stage.CodeHashOf(typeof(LocalChatModel))[..16]}";
@@ -68,8 +72,8 @@ internal static class EvalGeneration
     {
         var text = new StringBuilder();
         IEnumerable<string> files = model.Kind == EvalModelKind.Stage
-            ? CheckpointReads(model.Target).Select(r => stage.Input(model.Target, r[(model.Target.Length + 1)..]))
-            : model.DataFiles(stage.RepoRoot);
+            ? Directory.EnumerateFiles(stage.Input(model.Target, TrainStageTask.Checkpoint), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : model.DataFiles(stage.Param, stage.RepoRoot);
         foreach (var f in files) text.Append(Path.GetFileName(f)).Append(' ').AppendLine(stage.FileHash(f));
         if (model.Kind == EvalModelKind.Tiny) text.Append("seed ").AppendLine(stage.Param("train.seed").ToCanonicalJson());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24];
@@ -84,12 +88,12 @@ internal static class EvalGeneration
             case EvalModelKind.Tiny:
                 return new LocalChatModel(TinyModel.Create(stage.Param("train.seed").AsInt(), dtype, device), EmbeddedTokenizer.Load(), format);
             case EvalModelKind.Stage:
-                var folder = Path.GetDirectoryName(stage.Input(model.Target, TrainStageTask.Config))!;
+                var folder = stage.Input(model.Target, TrainStageTask.Checkpoint);
                 var config = Path.Combine(folder, "tokenizer_config.json");
                 var tokenizer = HfTokenizer.Load(Path.Combine(folder, "tokenizer.json"), File.Exists(config) ? TokenizerConfig.Read(config) : null);
                 return new LocalChatModel(CheckpointLoader.LoadModel(folder, device, dtype), tokenizer, format);
             default:
-                var baseModel = BaseModel.From(model.Target, stage.RepoRoot);
+                var baseModel = model.Base(stage.Param, stage.RepoRoot);
                 return new LocalChatModel(baseModel.Load(dtype, device, 0), baseModel.LoadTokenizer(), format);
         }
     }

@@ -1,5 +1,6 @@
 using Star1.Build.Tasks.Training;
 using Star1.Chat.Formats;
+using Star1.Modeling;
 using Star1.Pipeline.Params;
 
 namespace Star1.Build.Tasks.Eval;
@@ -68,13 +69,16 @@ public sealed record EvalModel(string Name, EvalModelKind Kind, string Target, s
     };
 
     /// <summary>The files outside the graph whose bytes decide its outputs.</summary>
-    public IEnumerable<string> DataFiles(string repoRoot) => Kind switch
+    public IEnumerable<string> DataFiles(Func<string, ParamNode> param, string repoRoot) => Kind switch
     {
-        EvalModelKind.Tiny => BaseModel.From("tiny", repoRoot).IdentityFiles(),
-        EvalModelKind.Checkpoint => BaseModel.From(Target, repoRoot).IdentityFiles(),
+        EvalModelKind.Tiny or EvalModelKind.Checkpoint => Base(param, repoRoot).IdentityFiles(),
         EvalModelKind.File => [Path.GetFullPath(Path.Combine(repoRoot, Target))],
         _ => [],
     };
+
+    /// <summary>A tiny or checkpoint model as Train's base-model code finds it (hub ids in train.models_cache).</summary>
+    public BaseModel Base(Func<string, ParamNode> param, string repoRoot) =>
+        BaseModel.From(Kind == EvalModelKind.Tiny ? "tiny" : Target, repoRoot, BaseModel.ModelsCache(param, repoRoot));
 
     /// <summary>Why it cannot be evaluated now (files missing, an unknown provider or format), or null.</summary>
     public string? Problem(EffectiveParams parameters, string repoRoot)
@@ -82,7 +86,9 @@ public sealed record EvalModel(string Name, EvalModelKind Kind, string Target, s
         switch (Kind)
         {
             case EvalModelKind.Checkpoint:
-                if (BaseModel.From(Target, repoRoot).Problem() is { } missing) return $"{Key}: {missing}";
+                // With eval.download the cell fetches the model itself before any work.
+                if (!parameters.Get("eval.download").AsBool() && Base(parameters.Get, repoRoot).Problem() is { } missing)
+                    return $"{Key}: {missing} (or run with --set eval.download=true)";
                 break;
             case EvalModelKind.Endpoint:
                 if (parameters.Find($"llm.providers.{Target}") is null) return $"{Key}.source names provider '{Target}', which is not under llm.providers";
@@ -112,13 +118,13 @@ public sealed record EvalModel(string Name, EvalModelKind Kind, string Target, s
     public ChatFormat FormatFor(Func<string, ParamNode> param)
     {
         if (!string.Equals(ChatFormatSetting, "auto", StringComparison.OrdinalIgnoreCase)) return ChatFormats.Get(ChatFormatSetting);
-        return Kind switch
-        {
-            EvalModelKind.Stage => BaseModel.From(param("train.base_model").AsString(), ".").Format(param("train.chat_format").AsString()),
-            EvalModelKind.Tiny => BaseModel.From("tiny", ".").Format("auto"),
-            _ => ChatFormats.ForModel(Target) ?? throw new ArgumentException(
-                $"chat_format is auto, but '{Target}' names no known model family; set it to one of {string.Join(", ", ChatFormats.Names)}"),
-        };
+        // The format a training stage trained in: train.chat_format, or for auto the one its base model implies.
+        if (Kind == EvalModelKind.Stage && !string.Equals(param("train.chat_format").AsString().Trim(), "auto", StringComparison.OrdinalIgnoreCase))
+            return ChatFormats.Get(param("train.chat_format").AsString().Trim());
+        var spec = Kind switch { EvalModelKind.Tiny => TinyModel.Name, EvalModelKind.Stage => param("train.base_model").AsString().Trim(), _ => Target };
+        if (TinyModel.Is(spec)) return ChatFormats.Get(TinyModel.ChatFormat);
+        return ChatFormats.ForModel(spec) ?? throw new ArgumentException(
+            $"chat_format is auto, but '{spec}' names no known model family; set it to one of {string.Join(", ", ChatFormats.Names)}");
     }
 
     // Not a generated regex: those share one generated helper class per assembly, whose code every stage using a

@@ -66,7 +66,7 @@ internal static class EvalScoring
     /// <summary>An in-process judge's files (its weights decide its verdicts).</summary>
     public static IEnumerable<string> DataFiles(EffectiveParams p, string root, BenchmarkSpec spec) =>
         spec.Kind == BenchmarkKind.Safety && p.Get($"{Judge}.provider").AsString() == Local
-            ? BaseModel.From(p.Get($"{Judge}.model").AsString(), root).IdentityFiles()
+            ? BaseModel.From(p.Get($"{Judge}.model").AsString(), root, BaseModel.ModelsCache(p.Get, root)).IdentityFiles()
             : [];
 
     public static string? Problem(EffectiveParams p, string root, BenchmarkSpec spec)
@@ -74,7 +74,7 @@ internal static class EvalScoring
         switch (spec.Kind)
         {
             case BenchmarkKind.Safety when p.Get($"{Judge}.provider").AsString() == Local:
-                var judge = BaseModel.From(p.Get($"{Judge}.model").AsString(), root);
+                var judge = BaseModel.From(p.Get($"{Judge}.model").AsString(), root, BaseModel.ModelsCache(p.Get, root));
                 return judge.Problem() is { } missing ? $"{Judge}.model (in process): {missing}" : null;
             case BenchmarkKind.Safety:
                 return LlmProviders.Problem(p, Judge);
@@ -126,7 +126,7 @@ internal static class EvalScoring
     /// <summary>Llama-Guard-3 in this process: its own chat format, greedy, through the cell's judge cache.</summary>
     private static List<(string, ParseResult<SafetyVerdict>)> LocalJudge(StageContext stage, string model, IReadOnlyList<LlmItem> requests, CancellationToken ct)
     {
-        var judge = BaseModel.From(model, stage.RepoRoot);
+        var judge = BaseModel.From(model, stage.RepoRoot, BaseModel.ModelsCache(stage.Param, stage.RepoRoot));
         var files = string.Join(",", judge.IdentityFiles().Select(f => stage.FileHash(f)));
         var deviceSetting = stage.Param("eval.device").AsString();
         var identity = $"local llama-guard-3 on {ComputeDevice.Kind(deviceSetting)} weights {Star1.Pipeline.Hashing.ContentHash.OfString(files)[..24]} code {stage.CodeHashOf(typeof(LocalChatModel))[..16]}";
