@@ -120,4 +120,17 @@ public sealed class EvalStagesTests(DemoPipeline demo)
         Assert.Equal(1, await repo.Run("--target", "Eval", "--set", "eval.models=[nosuch]"));
         Assert.Contains("eval.models names 'nosuch', which is not under eval.registry; known: tiny, Train, TrainBenign", repo.Output);
     }
+
+    [Fact]
+    public async Task ARubricJudgeAddsStrongRejectsRubricColumnReJudgingOnlyStrongReject()
+    {
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--set", "eval.rubric_judge.provider=offline", "--set", "eval.rubric_judge.model=standin-rubric-judge"));
+        Assert.Equal(Models.Select(m => $"Eval.{m}.strongreject").Append("EvalTable").Order(), Executed(repo).Order());
+        Assert.All(Models, m => Assert.Equal(0, Metrics(repo, $"Eval.{m}.strongreject").GetProperty("generated").GetInt32()));
+        var items = Json(repo, "eval.tiny.strongreject", "items.json").EnumerateArray().ToList();
+        Assert.All(items, i => Assert.InRange(i.GetProperty("rubric").GetDouble(), 0, 1));
+        Assert.Equal(items.Average(i => i.GetProperty("rubric").GetDouble()), Json(repo, "eval.tiny.strongreject", "summary.json").GetProperty("rubric").GetDouble(), 3);
+        Assert.Contains("| tiny | ", File.ReadAllText(repo.PathOf("artifacts", "evaltable", "table.md")).Split("StrongREJECT rubric |")[1]);
+    }
 }

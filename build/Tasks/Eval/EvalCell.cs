@@ -37,7 +37,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
             ParamKeys = [model.Key, .. model.ExtraKeys(), .. EvalSettings.GenerationKeys(spec.Kind), .. model.InProcess ? new[] { "eval.device" } : [], .. EvalScoring.Keys(spec)],
             ParamKeysFrom = p => [.. EvalSettings.BenchmarkKeys(p, benchmark), .. EvalScoring.KeysFrom(p, spec)],
             Settings = ["eval.download", "eval.batch_size", BaseModel.ModelsCacheKey, LlmProviders.Group, "llm.max_failure_share", "llm.build_budget_usd", "llm.request_retries", "llm.batch_poll_seconds", .. EvalScoring.Settings(spec)],
-            Prompts = EvalScoring.Prompts(spec),
+            Prompts = EvalScoring.Prompts(parameters, spec),
             Upstream = model.Kind == EvalModelKind.Stage ? [model.Target] : [],
             UpstreamOutputs = model.Kind == EvalModelKind.Stage ? EvalGeneration.CheckpointReads(model.Target) : [],
             Outputs = [ItemsFile, SummaryFile],
@@ -78,7 +78,8 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
         var scored = results.Where(r => r.Passed is not null).ToList();
         var passed = scored.Count(r => r.Passed == true);
         var summary = new EvalCellSummary(model.Name, benchmark, items.Count, scored.Count, passed,
-            scored.Count == 0 ? null : Math.Round(100.0 * passed / scored.Count, 4), EvalScoring.Metric(spec), generated.Generated, generated.FromCache);
+            scored.Count == 0 ? null : Math.Round(100.0 * passed / scored.Count, 4), EvalScoring.Metric(spec), generated.Generated, generated.FromCache,
+            results.Any(r => r.Rubric is not null) ? Math.Round(results.Where(r => r.Rubric is not null).Average(r => r.Rubric!.Value), 4) : null);
         await File.WriteAllBytesAsync(stage.Output(ItemsFile), DatasetJson.Write(results), ct);
         await File.WriteAllBytesAsync(stage.Output(SummaryFile), JsonSerializer.SerializeToUtf8Bytes(summary, new JsonSerializerOptions { WriteIndented = true }), ct);
 

@@ -31,6 +31,16 @@ internal static class EvalTable
         Execute = (stage, ct) => WriteAsync(stage, models, benchmarks, ct),
     };
 
+    /// <summary>Beyond the paper, when a rubric judge ran: StrongREJECT's rubric score per model, under the table.</summary>
+    private static string RubricLines(IReadOnlyList<EvalCellSummary> summaries)
+    {
+        var rubric = summaries.Where(s => s.Rubric is not null).ToList();
+        if (rubric.Count == 0) return "";
+        var text = new StringBuilder("\nBeyond the paper, the StrongREJECT rubric score (0-1, lower is safer; eval.rubric_judge):\n\n| Model | StrongREJECT rubric |\n| --- | ---: |\n");
+        foreach (var s in rubric) text.Append(CultureInfo.InvariantCulture, $"| {s.Model} | {s.Rubric:0.000} |\n");
+        return text.ToString();
+    }
+
     private static async Task WriteAsync(StageContext stage, IReadOnlyList<EvalModel> models, IReadOnlyList<string> benchmarks, CancellationToken ct)
     {
         var summaries = new List<EvalCellSummary>();
@@ -44,7 +54,7 @@ internal static class EvalTable
 
         var entries = models.Select(m => new Table1Entry(m.Name, m.PaperRow.Length == 0 ? null : m.PaperRow,
             summaries.Where(s => s.Model == m.Name && s.Score is not null).ToDictionary(s => s.Benchmark, s => new BenchmarkScore(s.Score!.Value, s.Scored)))).ToList();
-        var table = Table1.Render(entries);
+        var table = Table1.Render(entries) + RubricLines(summaries);
         await File.WriteAllTextAsync(stage.Output(TableFile), table, ct);
         await File.WriteAllBytesAsync(stage.Output(ResultsFile), JsonSerializer.SerializeToUtf8Bytes(summaries, new JsonSerializerOptions { WriteIndented = true }), ct);
         foreach (var model in models)
