@@ -172,7 +172,7 @@ internal static class EvalScoring
             var device = ComputeDevice.Resolve(deviceSetting);
             var dtype = device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
             var (answers, _) = CachedGeneration.Run(identity, requests, cache,
-                () => new LocalChatModel(judge.Load(dtype, device, 0), judge.LoadTokenizer(), ChatFormats.Get("llama-guard-3")),
+                () => LlamaGuardModelJudge.Open(judge.Folder!, device, dtype),
                 (int)stage.Param("eval.batch_size").AsInt(), ct: ct);
             return [.. requests.Zip(answers, (r, a) => (r.Id, LlamaGuardRequests.Parse(a)))];
         }
