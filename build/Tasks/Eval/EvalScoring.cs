@@ -129,12 +129,7 @@ internal static class EvalScoring
         GeneratedOutputs generated, CancellationToken ct)
     {
         var rubric = StrongRejectRubric.Load(stage.Prompt);
-        var settings = new GenerationSettings
-        {
-            Model = stage.Param($"{Rubric}.model").AsString(),
-            Temperature = 0,
-            MaxCompletionTokens = (int)stage.Param($"{Rubric}.max_completion_tokens").AsInt(),
-        };
+        var settings = JudgeSettings(stage, Rubric);
         var requests = items.Select(i => rubric.Item(i.Id, i.Prompt, generated.Outputs[i.Id]!, settings)).ToList();
         var scores = await ThroughProviderAsync(context, stage, Rubric, requests, (int)stage.Param($"{Rubric}.max_retries").AsInt(), StrongRejectRubric.Parse, ct);
         return scores.Where(s => s.Verdict.Ok).ToDictionary(s => s.Id, s => s.Verdict.Value!.Score);
@@ -187,18 +182,22 @@ internal static class EvalScoring
         GeneratedOutputs generated, CancellationToken ct)
     {
         var requests = XsTestRequests.Load(stage.Prompt);
-        var settings = new GenerationSettings
-        {
-            Model = stage.Param($"{OverRefusal}.model").AsString(),
-            Temperature = 0,
-            MaxCompletionTokens = (int)stage.Param($"{OverRefusal}.max_completion_tokens").AsInt(),
-        };
-        var list = items.Select(i => requests.Item(i.Id, i.Prompt, ThinkBlock.Strip(generated.Outputs[i.Id]!), settings)).ToList();
+        var settings = JudgeSettings(stage, OverRefusal);
+        // The request carries the answer without its think block (XsTestRequests strips it).
+        var list = items.Select(i => requests.Item(i.Id, i.Prompt, generated.Outputs[i.Id]!, settings)).ToList();
         var labels = await ThroughProviderAsync(context, stage, OverRefusal, list, (int)stage.Param($"{OverRefusal}.max_retries").AsInt(), XsTestRequests.Parse, ct);
         return labels.ToDictionary(l => l.Id, l => l.Verdict.Ok
             ? new Scored(XsTestLabel.NameOf(l.Verdict.Value), l.Verdict.Value == RefusalLabel.FullCompliance, "labelled by " + settings.Model)
             : new Scored(null, null, "the judge's answer did not parse: " + l.Verdict.Error));
     }
+
+    /// <summary>How a judge model behind a provider is asked: greedy, its group's model and answer length.</summary>
+    private static GenerationSettings JudgeSettings(StageContext stage, string group) => new()
+    {
+        Model = stage.Param($"{group}.model").AsString(),
+        Temperature = 0,
+        MaxCompletionTokens = (int)stage.Param($"{group}.max_completion_tokens").AsInt(),
+    };
 
     /// <summary>A judge behind a provider (an endpoint, or the offline stand-ins) through the cell's judge cache.</summary>
     private static async Task<List<(string Id, ParseResult<T> Verdict)>> ThroughProviderAsync<T>(BuildContext context, StageContext stage, string group,
