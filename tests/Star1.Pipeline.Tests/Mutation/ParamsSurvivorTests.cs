@@ -15,9 +15,11 @@ public sealed class ParamsMessageSurvivorTests
         Assert.Throws<ParamsException>(() => ParamsLoader.Parse("collect:\n  sets: [a]\n  ratio: 0.5\n", "params.yaml", null, [set])).Message;
 
     [Fact]
-    public void AYamlDotNetMessageLosesItsPositionPrefix()
+    public void AYamlDotNetMessageIsQuotedWhole()
     {
         Assert.Equal("my-params.yaml line 2: not valid YAML: Duplicate key a", SyntaxError("a: 1\na: 2\n"));
+        // A key that looks like a position prefix ("...): ") is quoted whole, not cut after it.
+        Assert.Equal("my-params.yaml line 2: not valid YAML: Duplicate key (Line: 1): x", SyntaxError("'(Line: 1): x': 1\n'(Line: 1): x': 2\n"));
     }
 
     [Fact]
@@ -57,8 +59,12 @@ public sealed class ParamsMessageSurvivorTests
         const string quote = "not valid YAML: While scanning a quoted scalar, found unexpected end of stream.";
         Assert.Equal($"my-params.yaml line 1: {quote}", SyntaxError("a: 'unclosed"));
         Assert.Equal($"my-params.yaml line 2: {quote}", SyntaxError("collect:\n  name: 'unclosed\n"));
-        // A bracket opened and closed earlier is not the one to blame.
-        Assert.Equal($"my-params.yaml line 2: {quote}", SyntaxError("a: [1, 2]\nb: 'unclosed\n"));
+    }
+
+    [Fact]
+    public void ABracketClosedEarlierIsNotBlamedForTextThatEndsTooSoon()
+    {
+        Assert.Equal("my-params.yaml line 3: not valid YAML: the text ends inside an unfinished value", SyntaxError("a: [1, 2]\n? : 1\n"));
     }
 
     [Fact]
