@@ -110,3 +110,73 @@ public sealed class EngineSurvivorTests : IDisposable
         Assert.Equal("output out.txt is missing", gone.Outcomes.Single().Reason);
     }
 }
+
+/// <summary>What Status says would stop a stage, and which stop is said first; keys read only in some modes.</summary>
+public sealed class EngineStopAndModeSurvivorTests : IDisposable
+{
+    private readonly TestRepo repo = new();
+    public void Dispose() => repo.Dispose();
+
+    private string? stop;
+
+    private StageEngine Engine(params string[] sets)
+    {
+        var engine = repo.BareEngine(null, sets);
+        engine.Add(new StageDefinition
+        {
+            Name = "Ask",
+            ParamKeys = ["a.x"],
+            ParamKeysFrom = p => p.Get("a.x").AsInt() > 1 ? ["b.y"] : [],
+            Prompts = ["prompts/p1.txt"],
+            Outputs = ["out.txt"],
+            Preflight = (_, _) => stop,
+            Execute = async (ctx, ct) => await File.WriteAllTextAsync(ctx.Output("out.txt"), $"asked {ctx.Param("a.x").AsInt()}", ct),
+        });
+        return engine;
+    }
+
+    [Fact]
+    public async Task AStageThatWillNotExecuteIsNotStoppedByItsPreflight()
+    {
+        await Engine("a.x=2").RunAsync("Ask", force: false);
+        await Engine().RunAsync("Ask", force: false);
+        stop = "no API key";
+
+        // Fresh: nothing to run.
+        var fresh = Engine().Inspect("Ask");
+        Assert.Equal(Freshness.Fresh, fresh.State);
+        Assert.Null(fresh.WouldStop);
+
+        // Stale, but its outputs for these inputs are in the run-cache: it is restored, not run.
+        var restorable = Engine("a.x=2").Inspect("Ask");
+        Assert.Equal(Freshness.Stale, restorable.State);
+        Assert.True(restorable.Restorable);
+        Assert.Null(restorable.WouldStop);
+
+        // Stale and not restorable: it would run, so the stop is said.
+        Assert.Equal("no API key", Engine("a.x=3").Inspect("Ask").WouldStop);
+    }
+
+    [Fact]
+    public async Task AMissingPromptIsSaidBeforeThePreflightsStop()
+    {
+        stop = "no API key";
+        File.Delete(Path.Combine(repo.Root, "prompts", "p1.txt"));
+        const string prompt = "stage Ask reads prompt file(s) that do not exist: prompts/p1.txt";
+        var engine = Engine();
+        Assert.Equal(prompt, engine.Inspect("Ask").WouldStop);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.RunAsync("Ask", force: false));
+        Assert.Equal(prompt, error.Message);
+    }
+
+    [Fact]
+    public async Task AKeyReadInOneModeOnlyIsSaidAsNotReadInTheOther()
+    {
+        await Engine().RunAsync("Ask", force: false);
+        var more = await Engine("a.x=2").RunAsync("Ask", force: false);
+        Assert.Equal("param a.x: 1 -> 2; param b.y: (not read) -> \"hello\"", more.Reason);
+        var less = await Engine("a.x=1").RunAsync("Ask", force: false);
+        Assert.Equal(StageResult.Restored, less.Result);
+        Assert.Equal("param a.x: 2 -> 1; param b.y: \"hello\" -> (not read); outputs restored from run-cache", less.Reason);
+    }
+}
