@@ -17,6 +17,10 @@ public class ChoiceGraderTests
     [InlineData("D", 'D')]
     [InlineData("Answer: A", 'A')]
     [InlineData("Answer: B because the others fail.", 'B')]
+    [InlineData("Answer: (A) because the others fail.", 'A')]
+    [InlineData("The answer is **A** since it fits.", 'A')]
+    [InlineData(@"So the choice is $\boxed{B}$.", 'B')]
+    [InlineData(@"\boxed{\text{(C)}}", 'C')]
     public void FindsTheDeclaredLetter(string text, char expected) => Assert.Equal(expected, ChoiceLetter.Find(text, 4));
 
     [Theory]
@@ -26,6 +30,7 @@ public class ChoiceGraderTests
     [InlineData("The answer is Both of them.")]
     [InlineData("I cannot decide between the options.")]
     [InlineData("")]
+    [InlineData(@"\boxed{AB}")]
     public void LettersInProseAreNotAnswers(string text) => Assert.Null(ChoiceLetter.Find(text, 4));
 
     [Fact]
