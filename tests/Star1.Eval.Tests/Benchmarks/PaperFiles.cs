@@ -3,7 +3,8 @@ using Parquet.Serialization;
 
 namespace Star1.Eval.Tests.Benchmarks;
 
-/// <summary>Small hand-made stand-ins for the paper's parquet files, with the upstream column names.</summary>
+/// <summary>Small hand-made stand-ins for the paper's parquet files, with the upstream column names; numbers are
+/// nullable (optional columns) as pyarrow writes them.</summary>
 internal static class PaperFiles
 {
     public static void Write<T>(string path, IEnumerable<T> rows) where T : class, new()
@@ -17,7 +18,7 @@ internal static class PaperFiles
         public string ID { get; set; } = "";
         public string Problem { get; set; } = "";
         public string Solution { get; set; } = "";
-        public long Answer { get; set; }
+        public long? Answer { get; set; }
     }
 
     internal sealed class HumanEvalRow
@@ -31,11 +32,11 @@ internal static class PaperFiles
 
     internal sealed class MmluProRow
     {
-        [JsonPropertyName("question_id")] public long QuestionId { get; set; }
+        [JsonPropertyName("question_id")] public long? QuestionId { get; set; }
         [JsonPropertyName("question")] public string Question { get; set; } = "";
         [JsonPropertyName("options")] public List<string> Options { get; set; } = [];
         [JsonPropertyName("answer")] public string Answer { get; set; } = "";
-        [JsonPropertyName("answer_index")] public long AnswerIndex { get; set; }
+        [JsonPropertyName("answer_index")] public long? AnswerIndex { get; set; }
         [JsonPropertyName("category")] public string Category { get; set; } = "";
         [JsonPropertyName("src")] public string Src { get; set; } = "";
     }
