@@ -37,6 +37,11 @@ public class MathAnswerTests
     [InlineData(@"\left[ -2, \infty \right)", @"[-2,\infty)")]
     [InlineData("{5}", "5")]
     [InlineData(@"2\!\cdot\!3", @"2 \cdot 3")]
+    [InlineData(@"\pi/2", @"\frac{\pi}{2}")]
+    [InlineData(@"3\sqrt{2}/2", @"\frac{3\sqrt2}{2}")]
+    [InlineData(@"x \in [1, 2]", "[1,2]")]
+    [InlineData("2, -3", "-3, 2")]
+    [InlineData(@"\frac12, 4", "4, 0.5")]
     public void EquivalentSpellingsMatch(string answer, string reference)
     {
         Assert.True(MathAnswer.Equivalent(answer, reference), $"'{answer}' ~ '{reference}' (normalised '{MathAnswer.Normalize(answer)}' vs '{MathAnswer.Normalize(reference)}')");
@@ -58,6 +63,10 @@ public class MathAnswerTests
     [InlineData(@"5 \text{ cm}", "6")]
     [InlineData("x^2-1", "(x-1)(x+1)")]
     [InlineData(@"\frac{1}{0}", "0")]
+    [InlineData("2, -3", "2, 3")]
+    [InlineData("2, 2", "2, 3")]
+    [InlineData("1, 2", "(1, 2)")]
+    [InlineData(@"\pi/2", @"\frac{2}{\pi}")]
     public void DifferentAnswersDoNotMatch(string answer, string reference)
     {
         Assert.False(MathAnswer.Equivalent(answer, reference), $"'{answer}' !~ '{reference}'");
