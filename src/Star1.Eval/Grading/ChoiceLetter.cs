@@ -38,11 +38,13 @@ public static partial class ChoiceLetter
         return found;
     }
 
-    /// <summary>Any capital letter declared as the answer, in range or not: to explain a miss.</summary>
+    /// <summary>The last capital letter declared as the answer, in range or not (not a word such as "I think"): to explain a miss.</summary>
     public static char? FindAnyDeclared(string answerSection)
     {
+        ArgumentNullException.ThrowIfNull(answerSection);
         char? found = null;
-        foreach (Match m in Declared().Matches(answerSection)) found = m.Groups[1].Value[0];
+        foreach (Match m in Declared().Matches(answerSection))
+            if (!ReadsAsWord(m.Groups[1].Value[0], answerSection, m.Groups[1].Index)) found = m.Groups[1].Value[0];
         return found;
     }
 

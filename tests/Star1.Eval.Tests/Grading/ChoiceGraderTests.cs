@@ -61,6 +61,15 @@ public class ChoiceGraderTests
     }
 
     [Fact]
+    public void ProseIsNotReportedAsAnOutOfRangeLetter()
+    {
+        var grade = new ChoiceGrader(4).Grade(Item("A"), "Answer: I think none of them fits.");
+        Assert.Null(grade.Extracted);
+        Assert.Equal("no answer letter A-D found", grade.Reason);
+        Assert.Equal('E', ChoiceLetter.FindAnyDeclared("Answer: E. Answer: I think so."));
+    }
+
+    [Fact]
     public void GradeSaysWhenNoLetterIsFound()
     {
         var grade = new ChoiceGrader(10).Grade(Item("J"), "A good approach is needed.");
