@@ -48,9 +48,10 @@ public static partial class ChoiceLetter
         return found;
     }
 
-    /// <summary>"A good", "I think": an article or a pronoun, unless bracketed or bold ("(A) because" is an answer).</summary>
+    /// <summary>"A good", "I think": an article or a pronoun. "(A) because" and "**A** since" are answers: the
+    /// bracket or the bold marks come between the letter and the next word.</summary>
     private static bool ReadsAsWord(char c, string text, int at) =>
-        c is 'A' or 'I' && (at == 0 || text[at - 1] is not ('(' or '*')) && FollowedByLowerWord().IsMatch(text, at + 1);
+        c is 'A' or 'I' && FollowedByLowerWord().IsMatch(text, at + 1);
 
     // "Answer: B", "answer is (C)", "Final answer: **D**", "the correct answer is option E.", "ANSWER - F".
     [GeneratedRegex(@"(?i:answer)(?:\s+(?i:is))?(?:\s+(?i:option|choice))?\s*[:：\-]?\s*\**\s*\(?\s*\**([A-Z])(?![A-Za-z0-9])")]

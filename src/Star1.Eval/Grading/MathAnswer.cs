@@ -25,7 +25,8 @@ public static partial class MathAnswer
         if (a == b) return true;
         if (TryRational(a, out var x) && TryRational(b, out var y)) return x.Num * y.Den == y.Num * x.Den;
         // A bare list ("2, -3": the solutions of an equation) is a set: any order, same elements.
-        if (!IsBracketed(a) && !IsBracketed(b) && SplitTopLevel(a) is { Count: > 1 } la && SplitTopLevel(b) is { Count: > 1 } lb)
+        // (A tuple or interval has its commas inside its brackets, so it never splits here.)
+        if (SplitTopLevel(a) is { Count: > 1 } la && SplitTopLevel(b) is { Count: > 1 } lb)
             return SameElements(la, lb);
         // Tuples and intervals: the same brackets, then each element equivalent in order.
         var sa = Sequence(a);
@@ -100,12 +101,10 @@ public static partial class MathAnswer
         int dot = digits.IndexOf('.');
         var whole = dot < 0 ? digits : digits[..dot] + digits[(dot + 1)..];
         var den = dot < 0 ? BigInteger.One : BigInteger.Pow(10, digits.Length - dot - 1);
-        var num = BigInteger.Parse(whole.Length == 0 ? "0" : whole, System.Globalization.CultureInfo.InvariantCulture);
+        var num = BigInteger.Parse(whole, System.Globalization.CultureInfo.InvariantCulture);
         value = (negative ? -num : num, den);
         return true;
     }
-
-    private static bool IsBracketed(string s) => s.Length >= 2 && s[0] is '(' or '[' && s[^1] is ')' or ']';
 
     private static bool SameElements(List<string> a, List<string> b)
     {
