@@ -70,7 +70,7 @@ public static class BenchmarkCatalog
     {
         var missing = MissingFiles(names, options);
         if (missing.Count > 0)
-            throw new MissingSourceFilesException(missing, "benchmark files; set eval download (or collect.download) to fetch them, HF_TOKEN for gated sets");
+            throw new MissingSourceFilesException(missing, "needed by the evaluation; nothing was downloaded");
     }
 
     /// <summary>
