@@ -47,6 +47,32 @@ public class Table1Tests
     }
 
     [Fact]
+    public void EveryPaperRowRendersWithItsLabelAndAverages()
+    {
+        var text = Table1.Render([.. PaperNumbers.Rows.Select(r => new Table1Entry("ours " + r.Key, r.Key, Scores()))]);
+        Snapshot.Match(text);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(100.0)]
+    public void ZeroAndHundredAreValidScores(double percent) =>
+        Assert.Contains(percent.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + " |",
+            Table1.Render([new("m", null, Scores(("jbb", percent, 100)))]));
+
+    [Fact]
+    public void BadInputIsRefusedNamingModelAndBenchmark()
+    {
+        Assert.Throws<ArgumentNullException>(() => Table1.Render(null!));
+        Assert.Throws<ArgumentNullException>(() => Table1.Render([null!]));
+        Assert.Equal("m1: jbb score -0.1 is not a percentage (0-100) (Parameter 'entry')",
+            Assert.Throws<ArgumentException>(() => Table1.Render([new("m1", null, Scores(("jbb", -0.1, 10)))])).Message);
+        Assert.Throws<ArgumentException>(() => Table1.Render([new("m1", null, Scores(("jbb", double.NaN, 10)))]));
+        Assert.Equal("m2: xstest was measured on -1 items (Parameter 'entry')",
+            Assert.Throws<ArgumentException>(() => Table1.Render([new("m2", null, Scores(("xstest", 5, -1)))])).Message);
+    }
+
+    [Fact]
     public void BadInputIsRefused()
     {
         Assert.Throws<ArgumentException>(() => Table1.Render([new("m", null, Scores(("gpqa", 50, 10)))]));
