@@ -70,16 +70,26 @@ public static class BenchmarkCatalog
     {
         var missing = MissingFiles(names, options);
         if (missing.Count > 0)
-            throw new MissingSourceFilesException(missing, "benchmark files; set eval download (or collect.download) to fetch them, HF_TOKEN for gated sets");
+            throw new MissingSourceFilesException(missing, "needed by the evaluation; nothing was downloaded");
     }
 
-    /// <summary>Downloads the missing paper files of <paramref name="names"/> with Collect's resumable, checked downloader.</summary>
+    /// <summary>
+    /// Downloads the missing paper files of <paramref name="names"/> with Collect's resumable, checked
+    /// downloader; without <see cref="BenchmarkOptions.Download"/> nothing is fetched and missing files fail
+    /// as in <see cref="ThrowIfMissing"/>.
+    /// </summary>
     public static async Task EnsureFilesAsync(IEnumerable<string> names, BenchmarkOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var list = names.ToList();
         if (options.Corpus == BenchmarkCorpus.Demo) return;
-        var specs = names.Select(n => { Get(n); return BenchmarkSources.For(n); }).ToList();
-        using var fetcher = new SourceFetcher(options.MirrorDir, FetchOptions.FromEnvironment(online: options.Download, options.Log));
+        if (!options.Download)
+        {
+            ThrowIfMissing(list, options);
+            return;
+        }
+        var specs = list.Select(n => { Get(n); return BenchmarkSources.For(n); }).ToList();
+        using var fetcher = new SourceFetcher(options.MirrorDir, options.Fetch ?? FetchOptions.FromEnvironment(online: true, options.Log));
         await fetcher.EnsureAsync(specs, ct);
     }
 }

@@ -1,3 +1,5 @@
+using Star1.Data.Collect.Sources;
+
 namespace Star1.Eval.Benchmarks;
 
 /// <summary>Which data a benchmark is read from.</summary>
@@ -32,6 +34,10 @@ public sealed record BenchmarkOptions
 
     /// <summary>Download missing paper files into the mirror (HF_TOKEN for gated sets); false: fail listing them.</summary>
     public bool Download { get; init; }
+
+    /// <summary>How downloads are made when <see cref="Download"/> is set: base URLs, retries, the token.
+    /// Null: <see cref="FetchOptions.FromEnvironment"/> (HF_TOKEN from the environment, the real hosts).</summary>
+    public FetchOptions? Fetch { get; init; }
 
     /// <summary>Download progress lines (never contain the token).</summary>
     public Action<string>? Log { get; init; }

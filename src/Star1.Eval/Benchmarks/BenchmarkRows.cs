@@ -14,9 +14,6 @@ internal sealed class BenchmarkRow(SourceRow row, FileContext file, int index)
 
     public string Location => row.Location;
 
-    /// <summary>A field that must be there and be text (may be empty).</summary>
-    public string Text(string key) => Optional(key) ?? throw Fail($"key '{key}' is null");
-
     /// <summary>A field that may be absent or null.</summary>
     public string? Optional(string key)
     {

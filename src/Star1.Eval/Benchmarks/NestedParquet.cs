@@ -39,6 +39,10 @@ internal sealed class MmluProOptionsRow
     public List<string>? Options { get; set; }
 }
 
+/// <summary>
+/// The WildChat-1M columns the selection reads (types per the dataset card: <c>turn</c> int64, scores
+/// float64). Value types are nullable because pyarrow writes every column as optional.
+/// </summary>
 internal sealed class WildChatRow
 {
     [JsonPropertyName("conversation_hash")]
@@ -48,13 +52,13 @@ internal sealed class WildChatRow
     public List<WildChatTurn>? Conversation { get; set; }
 
     [JsonPropertyName("turn")]
-    public long Turn { get; set; }
+    public long? Turn { get; set; }
 
     [JsonPropertyName("language")]
     public string? Language { get; set; }
 
     [JsonPropertyName("toxic")]
-    public bool Toxic { get; set; }
+    public bool? Toxic { get; set; }
 
     [JsonPropertyName("openai_moderation")]
     public List<WildChatModeration>? OpenAiModeration { get; set; }
@@ -75,29 +79,29 @@ internal sealed class WildChatModeration
     public WildChatScores? CategoryScores { get; set; }
 
     [JsonPropertyName("flagged")]
-    public bool Flagged { get; set; }
+    public bool? Flagged { get; set; }
 }
 
 /// <summary>OpenAI moderation's scores; the slashes are part of the category names.</summary>
 internal sealed class WildChatScores
 {
-    [JsonPropertyName("harassment")] public double Harassment { get; set; }
-    [JsonPropertyName("harassment/threatening")] public double HarassmentThreatening { get; set; }
-    [JsonPropertyName("hate")] public double Hate { get; set; }
-    [JsonPropertyName("hate/threatening")] public double HateThreatening { get; set; }
-    [JsonPropertyName("self-harm")] public double SelfHarm { get; set; }
-    [JsonPropertyName("self-harm/instructions")] public double SelfHarmInstructions { get; set; }
-    [JsonPropertyName("self-harm/intent")] public double SelfHarmIntent { get; set; }
-    [JsonPropertyName("sexual")] public double Sexual { get; set; }
-    [JsonPropertyName("sexual/minors")] public double SexualMinors { get; set; }
-    [JsonPropertyName("violence")] public double Violence { get; set; }
-    [JsonPropertyName("violence/graphic")] public double ViolenceGraphic { get; set; }
+    [JsonPropertyName("harassment")] public double? Harassment { get; set; }
+    [JsonPropertyName("harassment/threatening")] public double? HarassmentThreatening { get; set; }
+    [JsonPropertyName("hate")] public double? Hate { get; set; }
+    [JsonPropertyName("hate/threatening")] public double? HateThreatening { get; set; }
+    [JsonPropertyName("self-harm")] public double? SelfHarm { get; set; }
+    [JsonPropertyName("self-harm/instructions")] public double? SelfHarmInstructions { get; set; }
+    [JsonPropertyName("self-harm/intent")] public double? SelfHarmIntent { get; set; }
+    [JsonPropertyName("sexual")] public double? Sexual { get; set; }
+    [JsonPropertyName("sexual/minors")] public double? SexualMinors { get; set; }
+    [JsonPropertyName("violence")] public double? Violence { get; set; }
+    [JsonPropertyName("violence/graphic")] public double? ViolenceGraphic { get; set; }
 
     public IReadOnlyDictionary<string, double> ToDictionary() => new Dictionary<string, double>(StringComparer.Ordinal)
     {
-        ["harassment"] = Harassment, ["harassment/threatening"] = HarassmentThreatening, ["hate"] = Hate,
-        ["hate/threatening"] = HateThreatening, ["self-harm"] = SelfHarm, ["self-harm/instructions"] = SelfHarmInstructions,
-        ["self-harm/intent"] = SelfHarmIntent, ["sexual"] = Sexual, ["sexual/minors"] = SexualMinors,
-        ["violence"] = Violence, ["violence/graphic"] = ViolenceGraphic,
+        ["harassment"] = Harassment ?? 0, ["harassment/threatening"] = HarassmentThreatening ?? 0, ["hate"] = Hate ?? 0,
+        ["hate/threatening"] = HateThreatening ?? 0, ["self-harm"] = SelfHarm ?? 0, ["self-harm/instructions"] = SelfHarmInstructions ?? 0,
+        ["self-harm/intent"] = SelfHarmIntent ?? 0, ["sexual"] = Sexual ?? 0, ["sexual/minors"] = SexualMinors ?? 0,
+        ["violence"] = Violence ?? 0, ["violence/graphic"] = ViolenceGraphic ?? 0,
     };
 }

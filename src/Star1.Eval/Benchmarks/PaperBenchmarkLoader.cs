@@ -97,7 +97,7 @@ internal static class PaperBenchmarkLoader
             {
                 var row = rows[r];
                 // Toxic, English, single-turn, and flagged by moderation on that one user turn.
-                if (!row.Toxic || row.Language != "English" || row.Turn != 1) continue;
+                if (row.Toxic != true || row.Language != "English" || row.Turn != 1) continue;
                 if (row.Conversation is not [{ Role: "user", Content: { } text }, ..] || string.IsNullOrWhiteSpace(text)) continue;
                 if (row.OpenAiModeration is not [{ Flagged: true, CategoryScores: { } scores }, ..]) continue;
                 var id = row.ConversationHash ?? $"wildchat-{Path.GetFileNameWithoutExtension(path)}-{r}";

@@ -12,21 +12,12 @@ public static class BoxedAnswer
     public static string? Last(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string? last = null;
-        int lastAt = -1;
-        foreach (var command in Commands)
-        {
-            for (int at = text.IndexOf(command, StringComparison.Ordinal); at >= 0; at = text.IndexOf(command, at + 1, StringComparison.Ordinal))
-            {
-                if (at <= lastAt) continue;
-                if (Content(text, at + command.Length) is { } content)
-                {
-                    last = content;
-                    lastAt = at;
-                }
-            }
-        }
-        return last;
+        // From the end backwards: the first box that parses is the last one in the text.
+        for (int at = text.LastIndexOf('\\'); at >= 0; at = at == 0 ? -1 : text.LastIndexOf('\\', at - 1))
+            foreach (var command in Commands)
+                if (string.CompareOrdinal(text, at, command, 0, command.Length) == 0 && Content(text, at + command.Length) is { } content)
+                    return content;
+        return null;
     }
 
     /// <summary>The group after a command: <c>{...}</c> with balanced braces, or <c>\boxed 5</c>'s single token.</summary>

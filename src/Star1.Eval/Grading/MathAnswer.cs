@@ -24,6 +24,10 @@ public static partial class MathAnswer
     {
         if (a == b) return true;
         if (TryRational(a, out var x) && TryRational(b, out var y)) return x.Num * y.Den == y.Num * x.Den;
+        // A bare list ("2, -3": the solutions of an equation) is a set: any order, same elements.
+        // (A tuple or interval has its commas inside its brackets, so it never splits here.)
+        if (SplitTopLevel(a) is { Count: > 1 } la && SplitTopLevel(b) is { Count: > 1 } lb)
+            return SameElements(la, lb);
         // Tuples and intervals: the same brackets, then each element equivalent in order.
         var sa = Sequence(a);
         var sb = Sequence(b);
@@ -59,6 +63,7 @@ public static partial class MathAnswer
         } while (s != before);
         s = TextWrapper().Replace(s, "$1");
         if (s.Count(c => c == '=') == 1) s = LeadingVariable().Replace(s, "");
+        s = LeadingMembership().Replace(s, "");
         s = Whitespace().Replace(s, "");
         s = s.TrimEnd('.');
         s = s.Replace("{,}", "");
@@ -96,8 +101,21 @@ public static partial class MathAnswer
         int dot = digits.IndexOf('.');
         var whole = dot < 0 ? digits : digits[..dot] + digits[(dot + 1)..];
         var den = dot < 0 ? BigInteger.One : BigInteger.Pow(10, digits.Length - dot - 1);
-        var num = BigInteger.Parse(whole.Length == 0 ? "0" : whole, System.Globalization.CultureInfo.InvariantCulture);
+        var num = BigInteger.Parse(whole, System.Globalization.CultureInfo.InvariantCulture);
         value = (negative ? -num : num, den);
+        return true;
+    }
+
+    private static bool SameElements(List<string> a, List<string> b)
+    {
+        if (a.Count != b.Count) return false;
+        var unused = b.Select(Normalize).ToList();
+        foreach (var item in a.Select(Normalize))
+        {
+            int match = unused.FindIndex(other => EquivalentNormalized(item, other));
+            if (match < 0) return false;
+            unused.RemoveAt(match);
+        }
         return true;
     }
 
@@ -226,6 +244,9 @@ public static partial class MathAnswer
     [GeneratedRegex(@"^\s*[a-zA-Z](?:_\{?\w+\}?)?\s*=\s*")]
     private static partial Regex LeadingVariable();
 
+    [GeneratedRegex(@"^\s*[a-zA-Z]\s*\\in(?![a-zA-Z])\s*")]
+    private static partial Regex LeadingMembership();
+
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
@@ -235,7 +256,8 @@ public static partial class MathAnswer
     [GeneratedRegex(@"([\^_])\{([^{}\\])\}")]
     private static partial Regex SingleCharScript();
 
-    [GeneratedRegex(@"^(-?)([A-Za-z0-9.]+|\\[a-zA-Z]+\{[^{}+\-]+\})/([A-Za-z0-9.]+|\\[a-zA-Z]+\{[^{}+\-]+\})$")]
+    // A term: letters, digits, commands and braced groups without + or - inside ("3\sqrt{2}", "\pi").
+    [GeneratedRegex(@"^(-?)((?:[A-Za-z0-9.]|\\[a-zA-Z]+|\{[^{}+\-]*\})+)/((?:[A-Za-z0-9.]|\\[a-zA-Z]+|\{[^{}+\-]*\})+)$")]
     private static partial Regex SimpleSlash();
 
     [GeneratedRegex(@"^\\frac\{(-?[\d.]+)\}\{(-?[\d.]+)\}$")]
