@@ -133,4 +133,27 @@ public sealed class EvalStagesTests(DemoPipeline demo)
         Assert.Equal(items.Average(i => i.GetProperty("rubric").GetDouble()), Json(repo, "eval.tiny.strongreject", "summary.json").GetProperty("rubric").GetDouble(), 3);
         Assert.Contains("| tiny | ", File.ReadAllText(repo.PathOf("artifacts", "evaltable", "table.md")).Split("StrongREJECT rubric |")[1]);
     }
+
+    [Fact]
+    public async Task HumanEvalRunsEachCompletionWithItsTestsInTheSandbox()
+    {
+        using var repo = demo.Copy();
+        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
+        File.WriteAllText(repo.PathOf("params.yaml"), yaml.Replace("    tiny: {source: tiny,",
+            "    reference: {source: \"file:gens.jsonl\", chat_format: auto, served_model: \"\", paper_row: \"\"}\n    tiny: {source: tiny,"));
+        var rows = File.ReadAllLines(repo.PathOf("data", "demo-eval", "humaneval.jsonl")).Where(l => l.Trim().Length > 0)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // The demo's reference bodies, as a model continuing the prompt would write them; the first one broken.
+        File.WriteAllLines(repo.PathOf("gens.jsonl"), rows.Select((r, i) => JsonSerializer.Serialize(new
+        {
+            id = r.GetProperty("id").GetString(),
+            output = "<think>\nwrite the body\n</think>\n\n" + (i == 0 ? "    return None\n" : r.GetProperty("canonical_solution").GetString()),
+        })));
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--set", "eval.models=[reference]", "--set", "eval.benchmarks=[humaneval]"));
+        var items = Json(repo, "eval.reference.humaneval", "items.json").EnumerateArray().ToList();
+        Assert.False(items[0].GetProperty("passed").GetBoolean());
+        Assert.StartsWith("Failed", items[0].GetProperty("reason").GetString());
+        Assert.All(items.Skip(1), i => Assert.True(i.GetProperty("passed").GetBoolean(), i.GetProperty("reason").GetString()));
+        Assert.Equal(100.0 * (rows.Count - 1) / rows.Count, Json(repo, "eval.reference.humaneval", "summary.json").GetProperty("score").GetDouble(), 3);
+    }
 }
