@@ -1,19 +1,13 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Star1.Build.Tasks.Llm;
 using Star1.Build.Tasks.Training;
-using Star1.Chat.Formats;
-using Star1.Chat.Tokenization;
 using Star1.Data.Collect.Sources;
 using Star1.Eval.Generation;
 using Star1.Llm;
 using Star1.Llm.Cache;
 using Star1.Llm.Calling;
 using Star1.Modeling;
-using Star1.Modeling.Checkpoints;
 using Star1.Pipeline.Stages;
-using static TorchSharp.torch;
 
 namespace Star1.Build.Tasks.Eval;
 
@@ -47,9 +41,9 @@ internal static class EvalGeneration
                         FetchOptions.FromEnvironment(online: true, stage.Reporter.Info), ct: ct);
                 var device = ComputeDevice.Resolve(stage.Param("eval.device").AsString());
                 var format = model.FormatFor(stage.Param);
-                var identity = $"local {format.Name} on {ComputeDevice.Kind(stage.Param("eval.device").AsString())} weights {WeightsHash(stage, model)} code {stage.CodeHashOf(typeof(LocalChatModel))[..16]}";
+                var identity = EvalModelLoader.Identity(stage, model, format);
                 var progress = new Progress(stage);
-                var (answers, usage) = await Task.Run(() => CachedGeneration.Run(identity, items, cache, () => Open(stage, model, format, device),
+                var (answers, usage) = await Task.Run(() => CachedGeneration.Run(identity, items, cache, () => EvalModelLoader.Open(stage, model, format, device),
                     (int)stage.Param("eval.batch_size").AsInt(), progress, ct), ct);
                 return new GeneratedOutputs(items.Zip(answers).ToDictionary(p => p.First.Id, p => (string?)p.Second.Content), new Dictionary<string, string>(), usage.Generated, usage.CacheHits);
             }
@@ -64,37 +58,6 @@ internal static class EvalGeneration
         finally
         {
             stage.RecordCacheUse(Cache, cache.UsedKeys);
-        }
-    }
-
-    /// <summary>The model's weights as a hash: its files' content hashes (and the tiny model's seed, which makes its weights).</summary>
-    private static string WeightsHash(StageContext stage, EvalModel model)
-    {
-        var text = new StringBuilder();
-        IEnumerable<string> files = model.Kind == EvalModelKind.Stage
-            ? Directory.EnumerateFiles(stage.Input(model.Target, TrainStageTask.Checkpoint), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            : model.DataFiles(stage.Param, stage.RepoRoot);
-        foreach (var f in files) text.Append(Path.GetFileName(f)).Append(' ').AppendLine(stage.FileHash(f));
-        if (model.Kind == EvalModelKind.Tiny) text.Append("seed ").AppendLine(stage.Param("train.seed").ToCanonicalJson());
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24];
-    }
-
-    /// <summary>Loads the model (fp32 on the CPU, bf16 on CUDA where the large models would not fit otherwise).</summary>
-    private static LocalChatModel Open(StageContext stage, EvalModel model, ChatFormat format, Device device)
-    {
-        var dtype = device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
-        switch (model.Kind)
-        {
-            case EvalModelKind.Tiny:
-                return new LocalChatModel(TinyModel.Create(stage.Param("train.seed").AsInt(), dtype, device), EmbeddedTokenizer.Load(), format);
-            case EvalModelKind.Stage:
-                var folder = stage.Input(model.Target, TrainStageTask.Checkpoint);
-                var config = Path.Combine(folder, "tokenizer_config.json");
-                var tokenizer = HfTokenizer.Load(Path.Combine(folder, "tokenizer.json"), File.Exists(config) ? TokenizerConfig.Read(config) : null);
-                return new LocalChatModel(CheckpointLoader.LoadModel(folder, device, dtype), tokenizer, format);
-            default:
-                var baseModel = model.Base(stage.Param, stage.RepoRoot);
-                return new LocalChatModel(baseModel.Load(dtype, device, 0), baseModel.LoadTokenizer(), format);
         }
     }
 

@@ -160,7 +160,9 @@ internal static class EvalScoring
         var judge = BaseModel.From(model, stage.RepoRoot, BaseModel.ModelsCache(stage.Param, stage.RepoRoot));
         var files = string.Join(",", judge.IdentityFiles().Select(f => stage.FileHash(f)));
         var deviceSetting = stage.Param("eval.device").AsString();
-        var identity = $"local llama-guard-3 on {ComputeDevice.Kind(deviceSetting)} weights {Star1.Pipeline.Hashing.ContentHash.OfString(files)[..24]} code {stage.CodeHashOf(typeof(LocalChatModel))[..16]}";
+        // The judge's code: how it is loaded and rendered (LlamaGuardModelJudge.Open, the format) and how it generates.
+        var code = string.Concat(new[] { typeof(LlamaGuardModelJudge), typeof(LlamaGuard3Format), typeof(LocalChatModel) }.Select(t => stage.CodeHashOf(t)[..16] + " "));
+        var identity = $"local llama-guard-3 on {ComputeDevice.Kind(deviceSetting)} weights {Star1.Pipeline.Hashing.ContentHash.OfString(files)[..24]} code {code.TrimEnd()}";
         using var cache = new RequestCache(stage.CacheDir(Cache), stage.Reporter.Warn);
         try
         {
