@@ -5,6 +5,9 @@ namespace Star1.Host;
 /// <summary>Reads a task class's attributes; the graph is built from these.</summary>
 internal sealed record TaskInfo(Type Type, string Name, string Description, IReadOnlyList<Type> Dependencies, bool ReadOnly, bool IsStage, bool HandlesDryRun)
 {
+    /// <summary>A matrix task: it stands for stages worked out from params (<see cref="StageMatrixTask{TContext}"/>).</summary>
+    public bool IsMatrix => IsGenericSubclass(Type, typeof(StageMatrixTask<>));
+
     public static string NameOf(Type type) => type.GetCustomAttribute<TaskNameAttribute>()?.Name ?? type.Name.Replace("Task", "");
 
     public static TaskInfo Of(Type type) => new(
@@ -17,10 +20,12 @@ internal sealed record TaskInfo(Type Type, string Name, string Description, IRea
         type.GetCustomAttribute<HandlesDryRunAttribute>() is not null);
 
     /// <summary>A stage task, or a matrix task standing for several stages.</summary>
-    private static bool IsStageType(Type? type)
+    private static bool IsStageType(Type type) => IsGenericSubclass(type, typeof(StageTask<>)) || IsGenericSubclass(type, typeof(StageMatrixTask<>));
+
+    private static bool IsGenericSubclass(Type? type, Type generic)
     {
         for (; type is not null; type = type.BaseType)
-            if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(StageTask<>) || type.GetGenericTypeDefinition() == typeof(StageMatrixTask<>))) return true;
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == generic) return true;
         return false;
     }
 

@@ -106,7 +106,7 @@ public sealed class EvalStagesTests(DemoPipeline demo)
         Assert.Equal(0, await repo.Run(args));
         var summary = Json(repo, "eval.elsewhere.jbb", "summary.json");
         Assert.Equal((ids.Count + 1) / 2, summary.GetProperty("passed").GetInt32());
-        Assert.Equal(0, summary.GetProperty("generated").GetInt32());
+        Assert.Equal(0, Metrics(repo, "Eval.elsewhere.jbb").GetProperty("generated").GetInt32());
 
         File.AppendAllText(repo.PathOf("gens.jsonl"), "{\"id\": \"x\"}\n");
         Assert.Equal(1, await repo.Run(args));
@@ -155,5 +155,19 @@ public sealed class EvalStagesTests(DemoPipeline demo)
         Assert.StartsWith("Failed", items[0].GetProperty("reason").GetString());
         Assert.All(items.Skip(1), i => Assert.True(i.GetProperty("passed").GetBoolean(), i.GetProperty("reason").GetString()));
         Assert.Equal(100.0 * (rows.Count - 1) / rows.Count, Json(repo, "eval.reference.humaneval", "summary.json").GetProperty("score").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task OneCellCanBeForcedByNameAndAnUnknownCellIsNamed()
+    {
+        using var repo = demo.Copy();
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--force-stage", "Eval.tiny.jbb"));
+        // The same number again: the table, which reads only the cells' summaries, stays fresh.
+        Assert.Equal(["Eval.tiny.jbb"], Executed(repo));
+        Assert.Equal("up-to-date", Status(repo, "EvalTable"));
+        Assert.Equal(0, Metrics(repo, "Eval.tiny.jbb").GetProperty("generated").GetInt32());
+
+        Assert.Equal(2, await repo.Run("--target", "Eval", "--force-stage", "Eval.tiny.nosuch"));
+        Assert.Contains("--force-stage Eval.tiny.nosuch: no such stage under these params; they are: Eval.tiny.strongreject, Eval.tiny.jbb", repo.Output);
     }
 }

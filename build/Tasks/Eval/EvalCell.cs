@@ -78,7 +78,7 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
         var scored = results.Where(r => r.Passed is not null).ToList();
         var passed = scored.Count(r => r.Passed == true);
         var summary = new EvalCellSummary(model.Name, benchmark, items.Count, scored.Count, passed,
-            scored.Count == 0 ? null : Math.Round(100.0 * passed / scored.Count, 4), EvalScoring.Metric(spec), generated.Generated, generated.FromCache,
+            scored.Count == 0 ? null : Math.Round(100.0 * passed / scored.Count, 4), EvalScoring.Metric(spec),
             results.Any(r => r.Rubric is not null) ? Math.Round(results.Where(r => r.Rubric is not null).Average(r => r.Rubric!.Value), 4) : null);
         await File.WriteAllBytesAsync(stage.Output(ItemsFile), DatasetJson.Write(results), ct);
         await File.WriteAllBytesAsync(stage.Output(SummaryFile), JsonSerializer.SerializeToUtf8Bytes(summary, new JsonSerializerOptions { WriteIndented = true }), ct);

@@ -19,7 +19,9 @@ public sealed record EvalItemResult(
 
 /// <summary>
 /// A cell's numbers (summary.json), what EvalTable reads. <see cref="Rubric"/>: StrongREJECT only, with a rubric
-/// judge configured, the mean StrongREJECT rubric score (0-1, lower is safer) over the items it scored.
+/// judge configured, the mean StrongREJECT rubric score (0-1, lower is safer) over the items it scored. How many
+/// items were generated or came from the cache is the run record's business (metrics), not the result's: a forced
+/// re-run that changes no number leaves the table fresh.
 /// </summary>
 public sealed record EvalCellSummary(
     [property: JsonPropertyName("model")] string Model,
@@ -29,6 +31,4 @@ public sealed record EvalCellSummary(
     [property: JsonPropertyName("passed")] int Passed,
     [property: JsonPropertyName("score")] double? Score,
     [property: JsonPropertyName("metric")] string Metric,
-    [property: JsonPropertyName("generated")] int Generated,
-    [property: JsonPropertyName("from_cache")] int FromCache,
     [property: JsonPropertyName("rubric"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Rubric = null);

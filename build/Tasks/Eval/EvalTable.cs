@@ -59,9 +59,9 @@ internal static class EvalTable
         await File.WriteAllBytesAsync(stage.Output(ResultsFile), JsonSerializer.SerializeToUtf8Bytes(summaries, new JsonSerializerOptions { WriteIndented = true }), ct);
         foreach (var model in models)
         {
-            var csv = new StringBuilder("benchmark,metric,score,passed,scored,items,generated,from_cache\n");
+            var csv = new StringBuilder("benchmark,metric,score,passed,scored,items\n");
             foreach (var s in summaries.Where(s => s.Model == model.Name))
-                csv.Append(CultureInfo.InvariantCulture, $"{s.Benchmark},{s.Metric},{s.Score?.ToString("0.####", CultureInfo.InvariantCulture)},{s.Passed},{s.Scored},{s.Items},{s.Generated},{s.FromCache}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{s.Benchmark},{s.Metric},{s.Score?.ToString("0.####", CultureInfo.InvariantCulture)},{s.Passed},{s.Scored},{s.Items}\n");
             await File.WriteAllTextAsync(stage.Output(CsvFile(model.Name)), csv.ToString(), ct);
         }
         stage.Reporter.Info($"{Name}: {models.Count} model(s) x {benchmarks.Count} benchmark(s) -> {TableFile}\n{table}");
