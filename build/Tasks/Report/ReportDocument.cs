@@ -100,7 +100,7 @@ public static class ReportRender
             {
                 case HeadingBlock h: html.Append($"<h{h.Level}>{E(h.Text)}</h{h.Level}>\n"); break;
                 case TextBlock t: html.Append($"<p>{E(t.Text)}</p>\n"); break;
-                case ChartBlock c: html.Append($"<img alt=\"{E(c.Alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png(c.File))}\">\n"); break;
+                case ChartBlock c: html.Append($"<img src=\"data:image/png;base64,{Convert.ToBase64String(png(c.File))}\" alt=\"{E(c.Alt)}\">\n"); break;
                 case TableBlock t:
                     html.Append("<table>\n<tr>").AppendJoin("", t.Header.Select(c => $"<th>{E(c)}</th>")).Append("</tr>\n");
                     foreach (var r in t.Rows)
