@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Star1.Build.Tasks.Report;
 
-/// <summary>One labelled bar: what it counts and how many (or what percent).</summary>
-public sealed record ChartBar(string Label, double Value);
+/// <summary>One labelled bar: what it counts and how many (or what percent); a reference bar (the paper's) is grey.</summary>
+public sealed record ChartBar(string Label, double Value, bool Reference = false);
 
 /// <summary>
 /// The report's bar charts, drawn with ScottPlot (no display needed: it renders with SkiaSharp into a file).
@@ -30,7 +30,7 @@ public static class ReportCharts
                 Position = i,
                 Value = b.Value,
                 Label = b.Value.ToString(valueFormat, CultureInfo.InvariantCulture),
-                FillColor = ScottPlot.Colors.SteelBlue,
+                FillColor = b.Reference ? ScottPlot.Colors.DarkGray : ScottPlot.Colors.SteelBlue,
             }).ToList();
             var plotted = plot.Add.Bars(items);
             plotted.ValueLabelStyle.FontSize = 12;
@@ -41,6 +41,7 @@ public static class ReportCharts
                 plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
                 plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.UpperRight;
                 plot.Axes.Bottom.MinimumSize = 160;
+                plot.Axes.Left.MinimumSize = 140;   // the first slanted label reaches left of the data area
             }
             plot.Axes.Margins(bottom: 0);
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Star1.Build.Tasks.Report;
 
@@ -99,7 +100,8 @@ public static class ReportRender
             switch (block)
             {
                 case HeadingBlock h: html.Append($"<h{h.Level}>{E(h.Text)}</h{h.Level}>\n"); break;
-                case TextBlock t: html.Append($"<p>{E(t.Text)}</p>\n"); break;
+                // Text is written as markdown: its `code` spans become <code> on the page.
+                case TextBlock t: html.Append($"<p>{Regex.Replace(E(t.Text), "`([^`]+)`", "<code>$1</code>")}</p>\n"); break;
                 case ChartBlock c: html.Append($"<img src=\"data:image/png;base64,{Convert.ToBase64String(png(c.File))}\" alt=\"{E(c.Alt)}\">\n"); break;
                 case TableBlock t:
                     html.Append("<table>\n<tr>").AppendJoin("", t.Header.Select(c => $"<th>{E(c)}</th>")).Append("</tr>\n");

@@ -131,9 +131,9 @@ internal sealed class ReportSections(StageContext stage, IReadOnlyList<Provenanc
                 .ToDictionary(s => s.Benchmark, s => new BenchmarkScore(s.Score!.Value, s.Scored));
             var paper = stage.Param(ReportSources.PaperRowKey(model)).AsString() is { Length: > 0 } key ? PaperNumbers.Get(key) : null;
             if (Table1.Average(scores, Table1.SafetyAverageSets) is { } s) safety.Add(new ChartBar(model, s.Mean));
-            if (paper is not null) safety.Add(new ChartBar($"paper: {paper.Label}", paper.SafetyAverage));
+            if (paper is not null) safety.Add(new ChartBar($"paper: {paper.Label}", paper.SafetyAverage, Reference: true));
             if (Table1.Average(scores, Table1.ReasoningAverageSets) is { } r) reasoning.Add(new ChartBar(model, r.Mean));
-            if (paper is not null) reasoning.Add(new ChartBar($"paper: {paper.Label}", paper.ReasoningAverage));
+            if (paper is not null) reasoning.Add(new ChartBar($"paper: {paper.Label}", paper.ReasoningAverage, Reference: true));
         }
         ReportCharts.Bars(stage.Output(SafetyChart), "Safety average per model (%)", "percent", safety, "0.0");
         ReportCharts.Bars(stage.Output(ReasoningChart), "Reasoning average per model (%)", "percent", reasoning, "0.0");
