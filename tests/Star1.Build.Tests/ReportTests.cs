@@ -81,6 +81,27 @@ public sealed partial class ReportTests(DemoPipeline demo)
         Assert.Contains($"- prompt `prompts/score.md` sha256 `{hash}`", File.ReadAllText(repo.PathOf("artifacts", "report", "report.md")));
     }
 
+    [Fact]
+    public async Task StartingFromAReleasedScoredFileTheReportNeitherReadsNorRunsCollectOrScore()
+    {
+        using var repo = demo.Copy();
+        File.WriteAllBytes(repo.PathOf("star41k.json"), File.ReadAllBytes(repo.PathOf("artifacts", "score", "scored.json")));
+        Assert.Equal(0, await repo.Run("--target", "Report", "--set", "select.from=star41k.json"));
+        var stages = Record(repo).GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()).ToList();
+        Assert.DoesNotContain("Collect", stages);
+        Assert.DoesNotContain("Score", stages);
+        Assert.Equal("executed", Status(repo, "Report"));
+        var markdown = File.ReadAllText(repo.PathOf("artifacts", "report", "report.md"));
+        Assert.Contains("Score did not run under these params: select.from names a released file.", markdown);
+        Assert.DoesNotContain("Source: stage `Score`", markdown);
+        Assert.Contains("- param `select.from` = `\"star41k.json\"`", markdown);
+        // Every declared chart is still written (an output must exist), but the page shows only the ones with
+        // data: not the funnel's nor the three score histograms.
+        Assert.All(Charts, c => Assert.True(File.Exists(repo.PathOf("artifacts", "report", c)), c));
+        Assert.Equal(Charts.Length - 4, EmbeddedPng().Matches(File.ReadAllText(repo.PathOf("artifacts", "report", "index.html"))).Count);
+        Assert.DoesNotContain("](funnel.png)", markdown);
+    }
+
     [ChromiumFact]
     public async Task ThePageRendersInHeadlessChromium()
     {
