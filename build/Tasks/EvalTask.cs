@@ -29,6 +29,9 @@ public sealed class EvalTask : StageMatrixTask<BuildContext>
         return cells;
     }
 
+    /// <summary>Its cells (Eval.MODEL.BENCH) and the table after them.</summary>
+    public override bool Defines(string stage) => stage == EvalTable.Name || base.Defines(stage);
+
     /// <summary>The checkpoints the listed models read: a training stage none of them reads is not a dependency.</summary>
     public override IReadOnlyList<string>? ReadsFor(EffectiveParams parameters) =>
         [.. Models(parameters).Where(m => m.Kind == EvalModelKind.Stage).SelectMany(m => EvalGeneration.CheckpointReads(m.Target)).Distinct()];

@@ -247,10 +247,21 @@ public static class BuildHost
             };
             if (reads is null) return info;
             var kept = info.Dependencies
-                .Where(d => !TaskInfo.Of(d).IsStage || reads.Any(r => r.StartsWith(TaskInfo.NameOf(d) + "/", StringComparison.Ordinal)))
+                .Where(d => !TaskInfo.Of(d).IsStage || reads.Any(r => ReadsFrom<TContext>(d, r)))
                 .ToList();
             return kept.Count == info.Dependencies.Count ? info : info with { Dependencies = kept };
         }).ToList();
+
+    /// <summary>
+    /// Whether a read ("Stage/file") is of a stage the dependency stands for: the stage task itself, or one of a
+    /// matrix task's stages (Report reads EvalTable/table.md, a stage of the Eval task).
+    /// </summary>
+    private static bool ReadsFrom<TContext>(Type dependency, string read) where TContext : StageBuildContext
+    {
+        if (read.StartsWith(TaskInfo.NameOf(dependency) + "/", StringComparison.Ordinal)) return true;
+        var slash = read.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && Activator.CreateInstance(dependency) is StageMatrixTask<TContext> matrix && matrix.Defines(read[..slash]);
+    }
 
     /// <summary>The target and everything it depends on, dependencies first.</summary>
     private static List<TaskInfo> Closure(TaskInfo target, IReadOnlyList<TaskInfo> graph)

@@ -22,6 +22,17 @@ public abstract class StageMatrixTask<TContext> : FrostingTask<TContext> where T
     /// </summary>
     public virtual IReadOnlyList<string>? ReadsFor(EffectiveParams parameters) => null;
 
+    /// <summary>
+    /// Whether a stage of this name is one of its stages, so that a task reading "Stage/file" from it keeps it as a
+    /// dependency. Its stages are named before params are read, so this goes by the name: by default the task's
+    /// name or that name then a dot (Eval.tiny.jbb); a matrix whose closing stage has another name says so.
+    /// </summary>
+    public virtual bool Defines(string stage)
+    {
+        var name = TaskInfo.NameOf(GetType());
+        return stage == name || stage.StartsWith(name + ".", StringComparison.Ordinal);
+    }
+
     /// <summary>The names <see cref="DefineStages"/> gave, set when the graph is registered.</summary>
     internal IReadOnlyList<string> StageNames { get; set; } = [];
 

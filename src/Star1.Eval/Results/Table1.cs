@@ -27,6 +27,24 @@ public static class Table1
     private static readonly string[] SafetySets = ["strongreject", "jbb", "wildchat", "wildjailbreak"];
     private static readonly string[] ReasoningSets = ["aime2024", "math500", "gpqa_diamond", "humaneval", "mmlu_pro"];
 
+    /// <summary>The four sets the safety average is taken over, in the table's column order.</summary>
+    public static IReadOnlyList<string> SafetyAverageSets => SafetySets;
+
+    /// <summary>The five sets the reasoning average is taken over, in the table's column order.</summary>
+    public static IReadOnlyList<string> ReasoningAverageSets => ReasoningSets;
+
+    /// <summary>
+    /// The mean of the sets present among the scores and how many of them that was (null when none is): the
+    /// average the table prints, shared so a chart of it cannot drift from the table.
+    /// </summary>
+    public static (double Mean, int Sets)? Average(IReadOnlyDictionary<string, BenchmarkScore> scores, IReadOnlyList<string> sets)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(sets);
+        var present = sets.Where(scores.ContainsKey).Select(n => scores[n].Percent).ToList();
+        return present.Count == 0 ? null : (present.Average(), present.Count);
+    }
+
     public static string Render(IReadOnlyList<Table1Entry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -59,10 +77,9 @@ public static class Table1
         }
         string Average(string[] sets)
         {
-            var present = sets.Where(entry.Scores.ContainsKey).Select(n => entry.Scores[n].Percent).ToList();
-            if (present.Count == 0) return "-";
-            var mean = Percent(present.Average());
-            return present.Count == sets.Length ? mean : $"{mean} ({present.Count} of {sets.Length})";
+            if (Table1.Average(entry.Scores, sets) is not { } average) return "-";
+            var mean = Percent(average.Mean);
+            return average.Sets == sets.Length ? mean : $"{mean} ({average.Sets} of {sets.Length})";
         }
         return [Escape(entry.Model), .. SafetySets.Select(Cell), Average(SafetySets), Cell("xstest"), .. ReasoningSets.Select(Cell), Average(ReasoningSets)];
     }

@@ -34,6 +34,18 @@ public class Table1Tests
     }
 
     [Fact]
+    public void TheSharedAverageIsTheMeanOfThePresentSetsAndCountsThem()
+    {
+        // The report's bar charts use this function: it must give what the table prints.
+        var scores = Scores(("strongreject", 50, 313), ("jbb", 70, 100), ("math500", 10, 500));
+        Assert.Equal((60.0, 2), Table1.Average(scores, Table1.SafetyAverageSets));
+        Assert.Equal((10.0, 1), Table1.Average(scores, Table1.ReasoningAverageSets));
+        Assert.Null(Table1.Average(Scores(("xstest", 90, 250)), Table1.SafetyAverageSets));
+        Assert.Equal(["strongreject", "jbb", "wildchat", "wildjailbreak"], Table1.SafetyAverageSets);
+        Assert.Equal(["aime2024", "math500", "gpqa_diamond", "humaneval", "mmlu_pro"], Table1.ReasoningAverageSets);
+    }
+
+    [Fact]
     public void ThePapersAveragesAreTheMeansOfItsPerBenchmarkNumbers()
     {
         foreach (var row in PaperNumbers.Rows.Where(r => r.Scores.Count > 0))
