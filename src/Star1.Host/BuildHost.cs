@@ -61,7 +61,7 @@ public static class BuildHost
         options = options with { Target = target.Name };
         // A matrix task's own stages (Eval.MODEL.BENCH) exist only once params are read: checked after registration.
         var unknownForced = options.ForceStages.Where(s => !graph.Any(t => t.IsStage && string.Equals(t.Name, s, StringComparison.OrdinalIgnoreCase))
-            && !graph.Any(t => t.IsMatrix && s.StartsWith(t.Name + ".", StringComparison.OrdinalIgnoreCase))).ToList();
+            && !graph.Any(t => DefinedBy<TContext>(t, s))).ToList();
         if (unknownForced.Count > 0)
         {
             console.MarkupLine($"[red]error:[/] --force-stage {Markup.Escape(string.Join(", ", unknownForced))}: no such stage; stages are: {Markup.Escape(string.Join(", ", graph.Where(t => t.IsStage).Select(t => t.Name)))}");
@@ -135,7 +135,7 @@ public static class BuildHost
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;
         }
-        var unknownCells = options.ForceStages.Where(s => graph.Any(t => t.IsMatrix && s.StartsWith(t.Name + ".", StringComparison.OrdinalIgnoreCase))
+        var unknownCells = options.ForceStages.Where(s => !graph.Any(t => string.Equals(t.Name, s, StringComparison.OrdinalIgnoreCase)) && graph.Any(t => DefinedBy<TContext>(t, s))
             && !engine.Stages.Any(d => string.Equals(d.Name, s, StringComparison.OrdinalIgnoreCase))).ToList();
         if (unknownCells.Count > 0)
         {
@@ -262,6 +262,10 @@ public static class BuildHost
         var slash = read.IndexOf('/', StringComparison.Ordinal);
         return slash > 0 && Activator.CreateInstance(dependency) is StageMatrixTask<TContext> matrix && matrix.Defines(read[..slash]);
     }
+
+    /// <summary>Whether a matrix task would define a stage of this name (its cells exist only once params are read).</summary>
+    private static bool DefinedBy<TContext>(TaskInfo task, string stage) where TContext : StageBuildContext =>
+        task.IsMatrix && Activator.CreateInstance(task.Type) is StageMatrixTask<TContext> matrix && matrix.Defines(stage);
 
     /// <summary>The target and everything it depends on, dependencies first.</summary>
     private static List<TaskInfo> Closure(TaskInfo target, IReadOnlyList<TaskInfo> graph)

@@ -167,6 +167,10 @@ public sealed class EvalStagesTests(DemoPipeline demo)
         Assert.Equal("up-to-date", Status(repo, "EvalTable"));
         Assert.Equal(0, Metrics(repo, "Eval.tiny.jbb").GetProperty("generated").GetInt32());
 
+        // The table is the matrix's stage too, and can be forced by its name.
+        Assert.Equal(0, await repo.Run("--target", "Eval", "--force-stage", "EvalTable"));
+        Assert.Equal(["EvalTable"], Executed(repo));
+
         Assert.Equal(2, await repo.Run("--target", "Eval", "--force-stage", "Eval.tiny.nosuch"));
         Assert.Contains("--force-stage Eval.tiny.nosuch: no such stage under these params; they are: Eval.tiny.strongreject, Eval.tiny.jbb", repo.Output);
     }
