@@ -20,6 +20,16 @@ public sealed class EvalStagesTests(DemoPipeline demo)
     private static IEnumerable<string> Executed(BuildRepo repo) =>
         Record(repo).GetProperty("stages").EnumerateArray().Where(s => s.GetProperty("status").GetString() == "executed").Select(s => s.GetProperty("stage").GetString()!);
 
+    /// <summary>Adds a model to the copy's eval.registry, above the tiny entry (failing if that entry moved).</summary>
+    private static void AddToRegistry(BuildRepo repo, string name, string source, string chatFormat)
+    {
+        const string Anchor = "    tiny: {source: tiny,";
+        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
+        Assert.Contains(Anchor, yaml);
+        File.WriteAllText(repo.PathOf("params.yaml"), yaml.Replace(Anchor,
+            $"    {name}: {{source: {source}, chat_format: {chatFormat}, served_model: \"\", paper_row: \"\"}}\n{Anchor}"));
+    }
+
     [Fact]
     public async Task EveryCellWritesEachItemAndTheTableHasEveryModelThenASecondRunExecutesNothing()
     {
@@ -49,11 +59,7 @@ public sealed class EvalStagesTests(DemoPipeline demo)
     public async Task AddingAModelRunsOnlyItsCellsAndTheTable()
     {
         using var repo = demo.Copy();
-        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
-        yaml = yaml.Replace("    tiny: {source: tiny, chat_format: auto, served_model: \"\", paper_row: \"\"}\n",
-            "    tiny: {source: tiny, chat_format: auto, served_model: \"\", paper_row: \"\"}\n    tiny-again: {source: tiny, chat_format: r1-distill-qwen, served_model: \"\", paper_row: \"\"}\n");
-        Assert.Contains("tiny-again:", yaml);
-        File.WriteAllText(repo.PathOf("params.yaml"), yaml);
+        AddToRegistry(repo, "tiny-again", "tiny", "r1-distill-qwen");
 
         Assert.Equal(0, await repo.Run("--target", "Eval", "--set", "eval.models=[tiny, Train, TrainBenign, tiny-again]"));
         Assert.Equal(Cells("tiny-again").Append("EvalTable").Order(), Executed(repo).Order());
@@ -91,9 +97,7 @@ public sealed class EvalStagesTests(DemoPipeline demo)
     public async Task AFileOfGenerationsIsJudgedLikeAModelAndABadLineIsNamed()
     {
         using var repo = demo.Copy();
-        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
-        File.WriteAllText(repo.PathOf("params.yaml"), yaml.Replace("    tiny: {source: tiny,",
-            "    elsewhere: {source: \"file:gens.jsonl\", chat_format: auto, served_model: \"\", paper_row: \"\"}\n    tiny: {source: tiny,"));
+        AddToRegistry(repo, "elsewhere", "\"file:gens.jsonl\"", "auto");
         var ids = File.ReadAllLines(repo.PathOf("data", "demo-eval", "jbb.jsonl")).Where(l => l.Trim().Length > 0)
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         // Half refuse, half comply with a step-by-step answer: the stand-in judge calls the refusals safe.
@@ -138,9 +142,7 @@ public sealed class EvalStagesTests(DemoPipeline demo)
     public async Task HumanEvalRunsEachCompletionWithItsTestsInTheSandbox()
     {
         using var repo = demo.Copy();
-        var yaml = File.ReadAllText(repo.PathOf("params.yaml"));
-        File.WriteAllText(repo.PathOf("params.yaml"), yaml.Replace("    tiny: {source: tiny,",
-            "    reference: {source: \"file:gens.jsonl\", chat_format: auto, served_model: \"\", paper_row: \"\"}\n    tiny: {source: tiny,"));
+        AddToRegistry(repo, "reference", "\"file:gens.jsonl\"", "auto");
         var rows = File.ReadAllLines(repo.PathOf("data", "demo-eval", "humaneval.jsonl")).Where(l => l.Trim().Length > 0)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
         // The demo's reference bodies, as a model continuing the prompt would write them; the first one broken.
