@@ -35,6 +35,9 @@ public sealed class CollectTask : StageTask<BuildContext>
 
     public override IReadOnlyList<string> Outputs => [Questions, FunnelStatsFile, LoadStatsFile];
 
+    /// <summary>TF-IDF and embedding filters over every question.</summary>
+    public override bool CpuHeavyFor(EffectiveParams parameters) => true;
+
     public override IReadOnlyList<StageCache> Caches =>
     [
         new(SourcesCache, SourceCache.Prune),
@@ -107,9 +110,10 @@ public sealed class CollectTask : StageTask<BuildContext>
         stage.RecordCacheUse(SourcesCache, request.Cache.UsedEntries);
         stage.RecordCacheUse(EmbeddingsCache, embedder.UsedKeys);
         stage.Reporter.Info($"sources: {request.Cache.Loads} loaded, {request.Cache.Hits} from cache; embeddings: {embedder.Misses} computed, {embedder.Hits} from cache");
-        context.Console.WriteLine(outcome.Funnel.Stats.ToTable());
-        context.Console.WriteLine(outcome.Funnel.Stats.ToSourceTable());
-        context.Console.MarkupLine($"[green]{outcome.Funnel.Questions.Count}[/] questions collected -> {Markup.Escape(Path.GetRelativePath(stage.RepoRoot, context.Workspace.OutputPath("Collect", Questions)))}");
+        // Through the stage's reporter, so that beside other stages these lines stay in Collect's block.
+        stage.Reporter.Info(outcome.Funnel.Stats.ToTable());
+        stage.Reporter.Info(outcome.Funnel.Stats.ToSourceTable());
+        stage.Reporter.Info($"{outcome.Funnel.Questions.Count} questions collected -> {Path.GetRelativePath(stage.RepoRoot, context.Workspace.OutputPath("Collect", Questions))}");
     }
 
     /// <summary>Funnel progress to the stage reporter, which adds rate and ETA.</summary>

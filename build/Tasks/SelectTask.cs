@@ -53,7 +53,7 @@ public sealed class SelectTask : StageTask<BuildContext>
         await File.WriteAllBytesAsync(stage.Output(AllMax), DatasetJson.Write(allMax), ct);
         await File.WriteAllBytesAsync(stage.Output(DistributionFile), DatasetJson.Write(distribution), ct);
         stage.Reporter.Info($"Select: {result.Scored} scored, {result.PassedAccuracy} pass the accuracy filter ({result.OtherDropped} Other), {result.Selected.Count} selected");
-        context.Console.WriteLine(Distributions.Table(distribution));
+        stage.Reporter.Info(Distributions.Table(distribution));
     }
 
     /// <summary>select.from, or null when empty (select from Score's output).</summary>

@@ -170,10 +170,23 @@ public static class BuildHost
             }
             else
             {
-                var printer = new ReportPrinterForVerbosity(console, options.Verbosity);
-                var host = new BuildScriptHost(engineHost, new DefaultExecutionStrategy(cake.Log, printer), cake, printer, cake.Configuration, cake.Log);
+                context.Scheduler = SchedulerFor(engine, parameters);
+                var printer = new ReportPrinterForVerbosity(console, options.Verbosity, sideBySide: context.Scheduler is not null);
+                IExecutionStrategy strategy = new DefaultExecutionStrategy(cake.Log, printer);
+                if (context.Scheduler is { } scheduler)
+                    strategy = new SideBySideExecutionStrategy(strategy, scheduler, graph.Where(t => t.IsStage).Select(t => t.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
+                var host = new BuildScriptHost(engineHost, strategy, cake, printer, cake.Configuration, cake.Log);
                 if (options.Exclusive) host.Settings.UseExclusiveTarget();
-                await host.RunTargetAsync(target.Name);
+                try
+                {
+                    await host.RunTargetAsync(target.Name);
+                }
+                finally
+                {
+                    // Stages still running are waited for even when Cake stopped early: the run record and the
+                    // lock must describe everything that ran.
+                    if (context.Scheduler is { } running) await running.WhenAllAsync();
+                }
             }
         }
         catch (Exception e)
@@ -195,6 +208,18 @@ public static class BuildHost
         if (failure is null) return 0;
         console.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");
         return 1;
+    }
+
+    /// <summary>
+    /// The scheduler for stages side by side under run.jobs and run.cpu_jobs; null (one after another, as Cake
+    /// orders them) when jobs is 1 or the params have no run group.
+    /// </summary>
+    private static StageScheduler? SchedulerFor(StageEngine engine, EffectiveParams parameters)
+    {
+        var jobs = parameters.Find("run.jobs")?.AsInt() ?? 1;
+        if (jobs < 1) throw new ParamsException($"run.jobs is {jobs}: at least one stage must be able to run (1: one after another)");
+        if (jobs == 1) return null;
+        return new StageScheduler(engine, (int)jobs, (int)(parameters.Find("run.cpu_jobs")?.AsInt() ?? 0));
     }
 
     /// <summary>

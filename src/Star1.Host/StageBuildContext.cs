@@ -20,11 +20,22 @@ public class StageBuildContext(ICakeContext cake, StageEngine engine, HostOption
     /// <summary>Where tasks print tables and summaries (the host's console, captured in tests).</summary>
     public IAnsiConsole Console { get; internal set; } = AnsiConsole.Console;
 
-    /// <summary>Brings a stage up to date, honouring --force and --force-stage (naming the stage, or the matrix task it belongs to).</summary>
-    public async Task RunStageAsync(string stage, string? group = null)
+    /// <summary>Set when stages run side by side (run.jobs above 1): stage tasks then only schedule their stages.</summary>
+    public StageScheduler? Scheduler { get; internal set; }
+
+    /// <summary>
+    /// Brings a stage up to date, honouring --force and --force-stage (naming the stage, or the matrix task it
+    /// belongs to). Side by side, the stage is scheduled and the task returned ends when it does.
+    /// </summary>
+    public Task RunStageAsync(string stage, string? group = null)
     {
         var force = Options.Force || Options.ForceStages.Contains(stage, StringComparer.OrdinalIgnoreCase)
             || (group is not null && Options.ForceStages.Contains(group, StringComparer.OrdinalIgnoreCase));
+        return Scheduler is { } scheduler ? scheduler.RunAsync(stage, force) : RunNowAsync(stage, force);
+    }
+
+    private async Task RunNowAsync(string stage, bool force)
+    {
         var outcome = await Engine.RunAsync(stage, force);
         Engine.Reporter.Info($"{stage}: {RunRecord.StatusWord(outcome.Result)} ({outcome.Reason})");
     }

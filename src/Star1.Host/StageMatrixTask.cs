@@ -36,10 +36,18 @@ public abstract class StageMatrixTask<TContext> : FrostingTask<TContext> where T
     /// <summary>The names <see cref="DefineStages"/> gave, set when the graph is registered.</summary>
     internal IReadOnlyList<string> StageNames { get; set; } = [];
 
-    /// <summary>Brings every stage up to date in order; <c>--force-stage</c> with the task's name forces all of them.</summary>
+    /// <summary>
+    /// Brings every stage up to date: in order, or side by side when a scheduler is set (all are scheduled at
+    /// once, in order, so each finds its upstream scheduled). <c>--force-stage</c> with the task's name forces all.
+    /// </summary>
     public sealed override async Task RunAsync(TContext context)
     {
         var name = TaskInfo.NameOf(GetType());
+        if (context.Scheduler is not null)
+        {
+            await Task.WhenAll(StageNames.Select(stage => context.RunStageAsync(stage, group: name)).ToList());
+            return;
+        }
         foreach (var stage in StageNames) await context.RunStageAsync(stage, group: name);
     }
 }

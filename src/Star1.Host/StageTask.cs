@@ -51,6 +51,12 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
     /// <summary>What executing it would cost (requests, tokens, money), for --dryrun and Status; null: nothing to say.</summary>
     public virtual string? Estimate(StageEstimateContext context) => null;
 
+    /// <summary>
+    /// Whether, under these params, it keeps the CPU busy rather than waiting on a network: at most
+    /// run.cpu_jobs such stages run at once.
+    /// </summary>
+    public virtual bool CpuHeavyFor(EffectiveParams parameters) => false;
+
     /// <summary>Does the work, writing every declared output through <see cref="StageContext.Output"/>.</summary>
     public abstract Task ExecuteAsync(TContext context, StageContext stage, CancellationToken ct);
 
@@ -72,6 +78,7 @@ public abstract class StageTask<TContext> : FrostingTask<TContext> where TContex
         Preflight = Preflight,
         Estimate = Estimate,
         CodeRoots = [GetType()],
+        CpuHeavy = CpuHeavyFor(context.Params),
         Execute = (stage, ct) => ExecuteAsync(context, stage, ct),
     };
 }

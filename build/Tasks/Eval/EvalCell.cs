@@ -45,6 +45,8 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
             Caches = [new(EvalGeneration.Cache, RequestCache.Prune), new(EvalScoring.Cache, RequestCache.Prune)],
             Preflight = (p, root) => model.Problem(p, root) ?? BenchmarkProblem(p, root) ?? EvalScoring.Problem(p, root, spec),
             CodeRoots = [typeof(EvalTask)],
+            // A model run in process keeps the CPU (or GPU) busy; one behind an endpoint or in a file waits.
+            CpuHeavy = model.InProcess,
             Execute = (stage, ct) => ExecuteAsync(context, stage, ct),
         };
     }

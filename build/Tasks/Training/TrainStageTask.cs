@@ -45,6 +45,8 @@ public abstract class TrainStageTask : StageTask<BuildContext>
     public override IReadOnlyList<string> Reads => [$"{TrainingFile.Stage}/{TrainingFile.File}"];
     public override IReadOnlyList<string> Outputs => [Checkpoint, Metrics, LossCurve];
 
+    public override bool CpuHeavyFor(EffectiveParams parameters) => true;
+
     /// <summary>The epoch checkpoints of unfinished runs; each run records its key, so Gc drops those no kept run used.</summary>
     public override IReadOnlyList<StageCache> Caches => [new(ResumeFolders.Cache, ResumeFolders.Prune)];
 
@@ -159,6 +161,9 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         stage.RecordMetric("first_loss", result.Steps[0].Loss);
         stage.RecordMetric("final_loss", result.Steps[^1].Loss);
         stage.RecordMetric("seconds", clock.Elapsed.TotalSeconds);
+        // Throughput goes to the run record, not metrics.jsonl (an output, so it must not carry timings).
+        if (result.Steps.Where(s => s.TokensPerSecond > 0).ToList() is { Count: > 0 } timed)
+            stage.RecordMetric("tokens_per_second", timed.Average(s => s.TokensPerSecond));
         stage.Reporter.Info($"{stage.StageName}: {result.Steps.Count} steps, loss {result.Steps[0].Loss:0.000} -> {result.Steps[^1].Loss:0.000}, {clock.Elapsed.TotalSeconds:0} s");
         // The outputs are staged; the epoch checkpoints were only there to survive a kill.
         Directory.Delete(resumeDir, recursive: true);

@@ -23,6 +23,10 @@ public sealed record RunRecord(
     {
         /// <summary>What the stage counted (requests, cache hits, tokens, cost); absent when it counted nothing.</summary>
         public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
+        /// <summary>When the engine began and finished with the stage: stages that ran side by side overlap here.</summary>
+        public DateTimeOffset? Started { get; init; }
+        public DateTimeOffset? Finished { get; init; }
     }
 
     private static readonly JsonSerializerOptions Json = new()
@@ -51,7 +55,12 @@ public sealed record RunRecord(
         DateTimeOffset.Now,
         error is null,
         error?.Message,
-        engine.Outcomes.Select(o => new StageLine(o.Stage, StatusWord(o.Result), o.Reason, Math.Round(o.Duration.TotalSeconds, 3), o.Fingerprint) { Metrics = o.Metrics }).ToList());
+        engine.Outcomes.Select(o => new StageLine(o.Stage, StatusWord(o.Result), o.Reason, Math.Round(o.Duration.TotalSeconds, 3), o.Fingerprint)
+        {
+            Metrics = o.Metrics,
+            Started = o.Started,
+            Finished = o.Started + o.Duration,
+        }).ToList());
 
     /// <summary>Writes latest.json and runs/&lt;timestamp&gt;.json; returns the path of the timestamped copy.</summary>
     public string Write(Workspace workspace)

@@ -12,8 +12,10 @@ namespace Star1.Pipeline.Engine;
 
 /// <summary>
 /// Decides, for each stage, whether to skip it (fresh), restore it (run-cache hit) or execute it, and
-/// records the result. The caller (the Cake host, or a test) runs stages in dependency order; the engine
-/// never orders anything itself.
+/// records the result. The caller (the Cake host, <see cref="StageScheduler"/>, or a test) runs stages in
+/// dependency order; the engine never orders anything itself. Several stages may run at once: what they share
+/// (the lock file, the hash index, the run-cache entries, the outcome list) is only touched under one gate,
+/// and the work itself runs outside it.
 /// </summary>
 public sealed partial class StageEngine
 {
@@ -36,10 +38,16 @@ public sealed partial class StageEngine
     private readonly CodeHasher code;
     private readonly Dictionary<string, CodeIdentity> codeOfStage = new(StringComparer.Ordinal);
 
+    /// <summary>Held while judging, restoring, committing and recording a stage; never while it works.</summary>
+    private readonly Lock gate = new();
+
     public HashIndex Hashes { get; }
     internal LockFile Lock => lockFile;
     internal RunCache Cache => runCache;
-    public IReadOnlyList<StageOutcome> Outcomes => outcomes;
+    public IReadOnlyList<StageOutcome> Outcomes
+    {
+        get { lock (gate) return [.. outcomes]; }
+    }
     public EffectiveParams Params => parameters;
     public Workspace Workspace => workspace;
     public IStageReporter Reporter => reporter;
@@ -159,12 +167,19 @@ public sealed partial class StageEngine
         return missing.Count == 0 ? null : $"stage {stage.Name} reads prompt file(s) that do not exist: {string.Join(", ", missing)}";
     }
 
-    /// <summary>Brings one stage up to date: skip, restore or execute. Upstream stages must already be up to date.</summary>
-    public async Task<StageOutcome> RunAsync(string name, bool force, CancellationToken ct = default)
+    /// <summary>
+    /// Brings one stage up to date: skip, restore or execute. Upstream stages must already be up to date.
+    /// <paramref name="say"/> is where this stage's lines go (a stage running beside others has its own, so its
+    /// lines stay together); by default the engine's reporter.
+    /// </summary>
+    public async Task<StageOutcome> RunAsync(string name, bool force, CancellationToken ct = default, IStageReporter? say = null)
     {
+        say ??= reporter;
         var stage = stages[name];
         var clock = Stopwatch.StartNew();
-        var (status, inputs) = Evaluate(name);
+        StageStatus status;
+        StageInputs? inputs;
+        lock (gate) (status, inputs) = Evaluate(name);
         if (status.State == Freshness.Waiting)
             return Record(new StageOutcome(name, StageResult.Failed, status.Describe(), clock.Elapsed, null),
                 throwWith: $"stage {name} cannot run: {status.Describe()} (run its upstream stages first, e.g. without --exclusive)");
@@ -176,10 +191,11 @@ public sealed partial class StageEngine
         var why = force ? "forced" : string.Join("; ", status.Reasons);
         if (!force && status.Restorable)
         {
-            var problem = TryRestore(stage, fingerprint, inputs!);
+            string? problem;
+            lock (gate) problem = TryRestore(stage, fingerprint, inputs!);
             if (problem is null)
                 return Record(new StageOutcome(name, StageResult.Restored, $"{why}; outputs restored from run-cache", clock.Elapsed, fingerprint));
-            reporter.Warn($"{name}: {problem}; running the stage instead");
+            say.Warn($"{name}: {problem}; running the stage instead");
             why += $"; {problem}";
         }
 
@@ -187,19 +203,22 @@ public sealed partial class StageEngine
         if ((MissingPrompts(stage) ?? stage.Preflight(parameters, workspace.RepoRoot)) is { } stop)
             return Record(new StageOutcome(name, StageResult.Failed, stop.Split('\n')[0], clock.Elapsed, fingerprint), throwWith: stop);
 
-        reporter.Info($"{name}: running ({why})");
+        say.Info($"{name}: running ({why})");
         var staging = Path.Combine(workspace.StateDir, "staging", $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
-        var context = new StageContext(stage, parameters, workspace, staging, reporter, Hashes, code);
+        var context = new StageContext(stage, parameters, workspace, staging, say, Hashes, code);
         try
         {
             await stage.Execute(context, ct);
-            // Inputs are taken again after the work: a stage may have fetched a data file it reads
-            // (a download into the mirror), and the lock must describe what was actually read.
-            var inputsAfter = CurrentInputs(stage).Inputs!;
-            fingerprint = Fingerprint(stage, inputsAfter);
-            RecordCacheUse(stage, fingerprint, context.CacheUse);
-            Commit(stage, fingerprint, inputsAfter, staging);
+            lock (gate)
+            {
+                // Inputs are taken again after the work: a stage may have fetched a data file it reads
+                // (a download into the mirror), and the lock must describe what was actually read.
+                var inputsAfter = CurrentInputs(stage).Inputs!;
+                fingerprint = Fingerprint(stage, inputsAfter);
+                RecordCacheUse(stage, fingerprint, context.CacheUse);
+                Commit(stage, fingerprint, inputsAfter, staging, say);
+            }
             return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint) { Metrics = context.MetricsOrNull() });
         }
         catch (Exception e)
@@ -211,7 +230,7 @@ public sealed partial class StageEngine
         finally
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            Hashes.Save();
+            lock (gate) Hashes.Save();
         }
     }
 
@@ -295,7 +314,7 @@ public sealed partial class StageEngine
     /// Moves staged outputs into place, then records them in the lock and the run-cache: one record per file, a
     /// folder output's files each under their own name. A folder output needs at least one file.
     /// </summary>
-    private void Commit(StageDefinition stage, string fingerprint, StageInputs inputs, string staging)
+    private void Commit(StageDefinition stage, string fingerprint, StageInputs inputs, string staging, IStageReporter say)
     {
         var written = stage.Outputs.ToDictionary(o => o, o => OutputNames.FilesOnDisk(staging, o), StringComparer.Ordinal);
         var missing = written.Where(s => s.Value.Count == 0).Select(s => OutputNames.IsFolder(s.Key) ? $"{s.Key} (no file in the folder)" : s.Key).ToList();
@@ -315,7 +334,7 @@ public sealed partial class StageEngine
             committed[output] = (final, new OutputRecord(hash, new FileInfo(final).Length));
         }
         RemoveUnrecordedFiles(stage, committed.Keys);
-        if (runCache.Store(stage.Name, fingerprint, committed) is { } conflict) reporter.Warn($"{stage.Name}: {conflict}");
+        if (runCache.Store(stage.Name, fingerprint, committed) is { } conflict) say.Warn($"{stage.Name}: {conflict}");
         lockFile.Set(stage.Name, new LockEntry(fingerprint, inputs,
             new(committed.ToDictionary(c => c.Key, c => c.Value.Record), StringComparer.Ordinal), DateTimeOffset.UtcNow));
     }
@@ -358,9 +377,11 @@ public sealed partial class StageEngine
             if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
     }
 
+    /// <summary>Keeps the outcome (its start worked out from its duration, for the run record) and throws when told to.</summary>
     private StageOutcome Record(StageOutcome outcome, string? throwWith = null)
     {
-        outcomes.Add(outcome);
+        outcome = outcome with { Started = DateTimeOffset.Now - outcome.Duration };
+        lock (gate) outcomes.Add(outcome);
         if (throwWith is not null) throw new InvalidOperationException(throwWith);
         return outcome;
     }

@@ -62,6 +62,12 @@ public sealed record StageDefinition
     public IReadOnlyList<Type> CodeRoots { get; init; } = [];
 
     /// <summary>
+    /// Whether it keeps the CPU busy (training, in-process generation, embedding) rather than waiting on a
+    /// network: stages running side by side are bounded separately by how many of these may run at once.
+    /// </summary>
+    public bool CpuHeavy { get; init; }
+
+    /// <summary>
     /// Memo caches inside the stage (under the run-cache's stages/&lt;Stage&gt;/&lt;name&gt;), with how to prune
     /// them: Gc keeps the entries that the runs it keeps used (<see cref="StageContext.RecordCacheUse"/>).
     /// </summary>
