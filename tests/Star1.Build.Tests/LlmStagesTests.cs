@@ -59,15 +59,33 @@ public sealed class LlmStagesTests(DemoPipeline demo)
     }
 
     [Fact]
-    public async Task EditingTheReasoningPromptReRunsReasonAndWhatFollowsButNotCollectOrClassify()
+    public async Task EditingTheReasoningPromptReRunsExactlyReasonAndWhatDependsOnItThroughToTheReport()
     {
         using var repo = demo.Copy();
         Edit(repo, "prompts/reason.md", "\nBe brief in the final answer.\n");
         Assert.Equal(0, await repo.Run("--target", "Star1"));
         Assert.Equal("up-to-date", Status(repo, "Collect"));
         Assert.Equal("up-to-date", Status(repo, "Classify"));
-        foreach (var stage in new[] { "Reason", "Score", "Select", "Rewrite", "BenignSelect" })
+        // Train re-trains on the new traces; under the tests' short training its weights come out the same, so
+        // the Eval cells reading them stay fresh (content, not timestamps, decides), while the report, which
+        // shows the scores, is rebuilt.
+        foreach (var stage in new[] { "Reason", "Score", "Select", "Rewrite", "BenignSelect", "Train", "TrainBenign", "Report" })
             Assert.Equal("executed", Status(repo, stage));
+
+        // What depends on Reason, from the lock's own record of who read whom: nothing outside it ran, and
+        // every stage of the graph is in the run record (executed or found fresh).
+        var lockStages = JsonDocument.Parse(File.ReadAllText(repo.PathOf("artifacts", "star1.lock.json"))).RootElement.GetProperty("stages");
+        var readers = lockStages.EnumerateObject().ToDictionary(s => s.Name, s => s.Value.GetProperty("inputs").GetProperty("upstream")
+            .EnumerateObject().Select(u => u.Name[..u.Name.IndexOf('/')]).ToHashSet());
+        var downstream = new HashSet<string> { "Reason" };
+        for (var grew = true; grew;)
+            grew = readers.Where(r => !downstream.Contains(r.Key) && r.Value.Overlaps(downstream)).Select(r => downstream.Add(r.Key)).ToList().Count > 0;
+        var record = Record(repo).GetProperty("stages").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("stage").GetString()!, l => l.GetProperty("status").GetString()!);
+        Assert.Equal(readers.Keys.Order(), record.Keys.Order());
+        Assert.All(record.Where(r => r.Value == "executed"), r => Assert.Contains(r.Key, downstream));
+        Assert.All(record.Where(r => !downstream.Contains(r.Key)), r => Assert.Equal("up-to-date", r.Value));
+        Assert.Contains(record.Keys, k => k.StartsWith("Eval.tiny.", StringComparison.Ordinal) && record[k] == "up-to-date");
         var reason = Metrics(repo, "Reason");
         Assert.Equal(188, reason.GetProperty("requests").GetInt32());
         Assert.Equal(0, reason.GetProperty("cache_hits").GetInt32());
