@@ -27,7 +27,9 @@ public sealed class NginxServer : IDisposable
     public string Url => $"http://127.0.0.1:{Port}/star1";
 
     /// <summary>Where nginx is, or null (then the tests skip, or fail when <see cref="RequireVariable"/> is 1).</summary>
-    public static string? Binary { get; } = new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
+    public static string? Binary { get; } = new[] { "/usr/sbin/nginx" }
+        .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(dir => Path.Combine(dir, "nginx")))
+        .FirstOrDefault(File.Exists);
 
     public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
 
