@@ -115,4 +115,24 @@ public sealed class ExternalCacheDirTests : IDisposable
         Assert.False(File.Exists(old));
         Assert.False(File.Exists(inArtifacts));
     }
+
+    [Fact]
+    public async Task GcOnASharedFolderSaysItKnowsOnlyThisCheckoutsLock()
+    {
+        using var repo = new TestRepo();
+        var parameters = ParamsLoader.Load(Path.Combine(repo.Root, "params.yaml"), null, []);
+        StageEngine Engine(string? cacheDir)
+        {
+            var engine = new StageEngine(new Workspace(repo.Root, Path.Combine(repo.Root, "artifacts"), cacheDir), parameters, new TextStageReporter(repo.Log));
+            foreach (var stage in repo.Stages()) engine.Add(stage);
+            return engine;
+        }
+        await repo.RunAll(Engine(external));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(external, "runs")));
+        var shared = GarbageCollector.Collect(Engine(external), new GcPolicy(DryRun: true));
+        Assert.Contains(shared.Notes, n => n.Contains($"the cache folder {external} is outside the artifacts folder and may be shared"));
+        Assert.Equal(0, shared.EntriesRemoved); // everything is this lock's
+        var local = GarbageCollector.Collect(Engine(null), new GcPolicy(DryRun: true));
+        Assert.DoesNotContain(local.Notes, n => n.Contains("may be shared"));
+    }
 }

@@ -76,7 +76,8 @@ public sealed class HttpRemoteCache : IDisposable
         bool? answer = null;
         await Talk($"HEAD {path}", async deadline =>
         {
-            using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(baseUri, path)), deadline.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(baseUri, path));
+            using var response = await client.SendAsync(request, deadline.Token);
             if (response.StatusCode == HttpStatusCode.NotFound) answer = false;
             else if (response.IsSuccessStatusCode) answer = true;
             else return Refused($"HEAD {path}", response);

@@ -36,6 +36,20 @@ public sealed class RemoteCache(HttpRemoteCache http, bool push, Action<string> 
     /// </summary>
     public async Task<long?> PullAsync(StageDefinition stage, string fingerprint, RunCache local, CancellationToken ct)
     {
+        try
+        {
+            return await PullOrThrowAsync(stage, fingerprint, local, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A surprise here (the local disk full while importing) must not fail a stage that can simply run.
+            warn($"{stage.Name}: pulling from the remote cache failed ({e.Message}); running the stage");
+            return null;
+        }
+    }
+
+    private async Task<long?> PullOrThrowAsync(StageDefinition stage, string fingerprint, RunCache local, CancellationToken ct)
+    {
         if (!http.Enabled) return null;
         var entry = await ReadEntryAsync(stage.Name, fingerprint, ct);
         if (entry is null) return null;
@@ -72,7 +86,21 @@ public sealed class RemoteCache(HttpRemoteCache http, bool push, Action<string> 
     /// so no reader sees an entry whose objects are missing. An entry the server has stays: the first one wins,
     /// as in the local run-cache. Returns the object bytes sent.
     /// </summary>
-    public async Task<long> PushAsync(string fingerprint, RunCache local, CancellationToken ct)
+    public async Task<long> PushAsync(string stage, string fingerprint, RunCache local, CancellationToken ct)
+    {
+        try
+        {
+            return await PushOrThrowAsync(fingerprint, local, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The stage's outputs are committed: whatever went wrong sending them, the stage succeeded.
+            warn($"{stage}: pushing to the remote cache failed ({e.Message})");
+            return 0;
+        }
+    }
+
+    private async Task<long> PushOrThrowAsync(string fingerprint, RunCache local, CancellationToken ct)
     {
         if (!push || !http.Enabled || local.Entry(fingerprint) is not { } entry) return 0;
         long pushed = 0;

@@ -204,7 +204,7 @@ public sealed partial class StageEngine
             fingerprint = Fingerprint(stage, inputsAfter);
             RecordCacheUse(stage, fingerprint, context.CacheUse);
             Commit(stage, fingerprint, inputsAfter, staging);
-            var pushed = await PushToRemoteAsync(fingerprint, ct);
+            var pushed = await PushToRemoteAsync(stage, fingerprint, ct);
             return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint) { Metrics = WithRemoteBytes(context.MetricsOrNull(), "remote_pushed_bytes", pushed > 0 ? pushed : null) });
         }
         catch (Exception e)
@@ -559,8 +559,8 @@ public sealed partial class StageEngine
         remote is null ? null : await remote.PullAsync(stage, fingerprint, runCache, ct);
 
     /// <summary>Sends a run just committed to the remote cache, if any and pushing is on; the object bytes sent.</summary>
-    private async Task<long> PushToRemoteAsync(string fingerprint, CancellationToken ct) =>
-        remote is null ? 0 : await remote.PushAsync(fingerprint, runCache, ct);
+    private async Task<long> PushToRemoteAsync(StageDefinition stage, string fingerprint, CancellationToken ct) =>
+        remote is null ? 0 : await remote.PushAsync(stage.Name, fingerprint, runCache, ct);
 
     /// <summary>A restore's outcome, saying (and counting in the run record) when its outputs came from the remote cache.</summary>
     private static StageOutcome Restored(string name, string why, TimeSpan duration, string fingerprint, long? pulledBytes) =>
