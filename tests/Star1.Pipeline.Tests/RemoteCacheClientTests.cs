@@ -29,6 +29,13 @@ public sealed class RemoteCacheClientTests : IDisposable
         }
     }
 
+    /// <summary>A server that takes requests and never answers.</summary>
+    private static StandIn Silent() => new(async (_, ct) =>
+    {
+        await Task.Delay(Timeout.Infinite, ct);
+        return new HttpResponseMessage(HttpStatusCode.OK);
+    });
+
     private HttpRemoteCache Client(HttpMessageHandler handler, double timeoutSeconds = 5) =>
         new(new CacheSettings("", new Uri("http://cache.test/star1/"), "STAR1_TEST_NO_SUCH_TOKEN_VARIABLE", true, TimeSpan.FromSeconds(timeoutSeconds)),
             message => { lock (warnings) warnings.Add(message); }, _ => null, handler);
@@ -61,11 +68,7 @@ public sealed class RemoteCacheClientTests : IDisposable
     [Fact]
     public async Task AServerThatNeverAnswersTimesOutOnce()
     {
-        var server = new StandIn(async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        var server = Silent();
         using var client = Client(server, timeoutSeconds: 0.3);
         Assert.Null(await client.ExistsAsync("cas/abc", default));
         Assert.Null(await client.ExistsAsync("cas/def", default));
@@ -76,11 +79,7 @@ public sealed class RemoteCacheClientTests : IDisposable
     [Fact]
     public async Task TheBuildsOwnCancellationIsNotTakenForAFailingServer()
     {
-        var server = new StandIn(async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        var server = Silent();
         using var client = Client(server);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ExistsAsync("cas/abc", cancel.Token));
