@@ -269,13 +269,7 @@ public sealed partial class StageEngine
     /// </summary>
     public void CleanLeftovers()
     {
-        if (workspace.CacheIsShared && Directory.Exists(workspace.CacheDir))
-        {
-            var old = Directory.EnumerateFiles(workspace.CacheDir, ".*.tmp", SearchOption.AllDirectories)
-                .Where(f => TempFileName().IsMatch(Path.GetFileName(f)) && File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - SharedTempAge).ToList();
-            foreach (var temp in old) File.Delete(temp);
-            if (old.Count > 0) reporter.Info($"removed {old.Count} temporary file(s) older than {SharedTempAge.TotalHours:0} h from the cache folder");
-        }
+        CleanSharedCacheLeftovers();
         var staging = Path.Combine(workspace.StateDir, "staging");
         if (Directory.Exists(staging))
             foreach (var dir in Directory.GetDirectories(staging))
@@ -289,9 +283,6 @@ public sealed partial class StageEngine
         foreach (var temp in temps) File.Delete(temp);
         if (temps.Count > 0) reporter.Info($"removed {temps.Count} temporary file(s) left by an interrupted build");
     }
-
-    /// <summary>How old a temporary file in a shared cache folder must be before it counts as left by a killed build.</summary>
-    private static readonly TimeSpan SharedTempAge = TimeSpan.FromHours(1);
 
     /// <summary>What <see cref="AtomicFile.TempPathFor"/> names a temporary file: .name.&lt;32 hex&gt;.tmp.</summary>
     [GeneratedRegex(@"^\..+\.[0-9a-f]{32}\.tmp$")]
@@ -572,4 +563,28 @@ public sealed partial class StageEngine
     /// <summary>A stage's metrics plus the bytes moved to or from the remote cache; unchanged when <paramref name="bytes"/> is null.</summary>
     private static IReadOnlyDictionary<string, double>? WithRemoteBytes(IReadOnlyDictionary<string, double>? metrics, string key, long? bytes) =>
         bytes is null ? metrics : new Dictionary<string, double>(metrics ?? new Dictionary<string, double>(), StringComparer.Ordinal) { [key] = bytes.Value };
+
+    /// <summary>How long a temporary file in a shared cache folder must lie untouched before it counts as left by a killed build.</summary>
+    private static readonly TimeSpan SharedTempAge = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Temporary files in a cache folder outside the artifacts folder: the build lock does not cover it, so a fresh
+    /// one may be another checkout's write in progress; only old ones go.
+    /// </summary>
+    private void CleanSharedCacheLeftovers()
+    {
+        if (!workspace.CacheIsShared || !Directory.Exists(workspace.CacheDir)) return;
+        List<string> old;
+        try
+        {
+            old = Directory.EnumerateFiles(workspace.CacheDir, ".*.tmp", SearchOption.AllDirectories)
+                .Where(f => TempFileName().IsMatch(Path.GetFileName(f)) && File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - SharedTempAge).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return; // another checkout's Gc removed a folder under us: its leftovers wait for the next build
+        }
+        foreach (var temp in old) File.Delete(temp);
+        if (old.Count > 0) reporter.Info($"removed {old.Count} temporary file(s) older than {SharedTempAge.TotalHours:0} h from the cache folder");
+    }
 }
