@@ -68,13 +68,15 @@ public static class BuildHost
             return 2;
         }
 
-        var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir));
         var reporter = HostOutput.CreateReporter(console, options.Verbosity, isTerminal);
         EffectiveParams parameters;
+        CacheSettings cacheSettings;
         try
         {
             // Params are checked before anything runs: unknown keys, wrong types, bad --set paths.
             parameters = ParamsLoader.Load(System.IO.Path.Combine(repoRoot, options.ParamsFile), options.Profile, options.Sets);
+            // Read before the workspace exists: they say where its cache folder is.
+            cacheSettings = CacheSettings.From(parameters);
             // What a stage reads may depend on params (a matrix task's models), so a bad value is said here too.
             graph = WithoutUnreadUpstream<TContext>(graph, parameters);
         }
@@ -84,6 +86,7 @@ public static class BuildHost
             return 1;
         }
         target = graph.First(t => t.Type == target.Type);
+        var workspace = new Workspace(repoRoot, System.IO.Path.Combine(repoRoot, options.ArtifactsDir), cacheSettings.Dir);
 
         var closure = options.Exclusive ? [target] : Closure(target, graph);
         var dryRun = options.DryRun && !target.HandlesDryRun;
@@ -100,20 +103,22 @@ public static class BuildHost
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;
         }
+        // A build that only reads (Status, --dryrun, --tree) never talks to the remote cache.
         using (buildLock)
-            return await RunLockedAsync(options, graph, target, closure, readOnly, dryRun, workspace, parameters, reporter, console, isTerminal, createContext);
+        using (var remote = readOnly ? null : RemoteCache.From(cacheSettings, reporter.Warn))
+            return await RunLockedAsync(options, graph, target, closure, readOnly, dryRun, workspace, parameters, remote, reporter, console, isTerminal, createContext);
     }
 
     private static async Task<int> RunLockedAsync<TContext>(
         HostOptions options, IReadOnlyList<TaskInfo> graph, TaskInfo target, List<TaskInfo> closure, bool readOnly, bool dryRun,
-        Workspace workspace, EffectiveParams parameters, TextStageReporter reporter, IAnsiConsole console, bool isTerminal,
+        Workspace workspace, EffectiveParams parameters, RemoteCache? remote, TextStageReporter reporter, IAnsiConsole console, bool isTerminal,
         Func<ICakeContext, StageEngine, HostOptions, TContext> createContext)
         where TContext : StageBuildContext
     {
         StageEngine engine;
         try
         {
-            engine = new StageEngine(workspace, parameters, reporter);
+            engine = new StageEngine(workspace, parameters, reporter, remote);
         }
         catch (InvalidDataException e)
         {

@@ -64,6 +64,10 @@ public static class GarbageCollector
         var (records, recordBytes) = OldRunRecords(engine.Workspace.RunsDir, policy, now);
         var notes = new List<string>();
         var caches = InnerCaches(engine, entries, kept, policy, notes);
+        // Gc sees one lock; a folder other checkouts share holds their runs too, which it does not know are in use.
+        if (engine.Workspace.CacheIsShared)
+            notes.Add($"the cache folder {engine.Workspace.CacheDir} is outside the artifacts folder and may be shared: Gc kept only what " +
+                      "this checkout's lock references and what --keep-last / --keep-days / --keep-size keep; other checkouts' runs count as unused");
         return new GcReport(removedEntries.Count, entries.Count - removedEntries.Count, objects, objectBytes, records, recordBytes, caches, notes);
     }
 

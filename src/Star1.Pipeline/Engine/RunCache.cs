@@ -152,6 +152,61 @@ public sealed class RunCache(string root)
         return (fetched, null);
     }
 
+    /// <summary>The entry recorded for a fingerprint, or null (an unreadable one is removed).</summary>
+    public RunEntry? Entry(string fingerprint) => Read(fingerprint);
+
+    /// <summary>Whether an object is stored; not re-hashed here, since every restore re-hashes what it copies.</summary>
+    public bool HasObject(string hash) => File.Exists(ObjectPath(hash));
+
+    /// <summary>Where an object is stored (to send it elsewhere as it is).</summary>
+    public string ObjectFile(string hash) => ObjectPath(hash);
+
+    /// <summary>
+    /// Stores an object that arrives from elsewhere (a remote cache), hashing it as it is written: it is kept only
+    /// when its SHA-256 and size are the ones announced. Returns null, or what was wrong (then nothing is kept).
+    /// </summary>
+    public async Task<string?> ImportObjectAsync(Stream source, string hash, long size, CancellationToken ct)
+    {
+        // The hash names a path: anything but 64 hex digits could point outside objects/.
+        if (!ContentHash.IsSha256Hex(hash)) throw new ArgumentException($"'{hash}' is not a SHA-256 in hex", nameof(hash));
+        var target = ObjectPath(hash);
+        var temp = AtomicFile.TempPathFor(target);
+        try
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long total = 0;
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+            {
+                var buffer = new byte[1 << 20];
+                int read;
+                while ((read = await source.ReadAsync(buffer, ct)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                    total += read;
+                }
+            }
+            var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
+            if (actual != hash || total != size)
+                return $"expected SHA-256 {hash[..12]} and {size} bytes, received {actual[..12]} and {total} bytes";
+            AtomicFile.Commit(temp, target);
+            return null;
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Records an entry that arrives from elsewhere, once its objects are stored. An entry already here stays:
+    /// entries are written once, whoever wrote them first.
+    /// </summary>
+    public void AddEntry(string fingerprint, RunEntry entry)
+    {
+        if (!Has(fingerprint)) Write(RunPath(fingerprint), entry);
+    }
+
     /// <summary>Every readable run entry (conflicts are not entries: Gc drops them with their fingerprint).</summary>
     public IEnumerable<EntryInfo> Entries()
     {

@@ -37,6 +37,7 @@ public sealed partial class StageEngine
     private readonly RunCache runCache;
     private readonly CodeHasher code;
     private readonly Dictionary<string, CodeIdentity> codeOfStage = new(StringComparer.Ordinal);
+    private readonly RemoteCache? remote;
 
     /// <summary>Held while judging, restoring, committing and recording a stage; never while it works.</summary>
     private readonly Lock gate = new();
@@ -52,8 +53,10 @@ public sealed partial class StageEngine
     public Workspace Workspace => workspace;
     public IStageReporter Reporter => reporter;
 
-    public StageEngine(Workspace workspace, EffectiveParams parameters, IStageReporter reporter)
+    /// <param name="remote">A run-cache shared over HTTP, asked before a stage executes and sent what it produced; null for none.</param>
+    public StageEngine(Workspace workspace, EffectiveParams parameters, IStageReporter reporter, RemoteCache? remote = null)
     {
+        this.remote = remote;
         this.workspace = workspace;
         this.parameters = parameters;
         this.reporter = reporter;
@@ -189,12 +192,13 @@ public sealed partial class StageEngine
             return Record(new StageOutcome(name, StageResult.UpToDate, "inputs and outputs unchanged", clock.Elapsed, fingerprint));
 
         var why = force ? "forced" : string.Join("; ", status.Reasons);
-        if (!force && status.Restorable)
+        var pulled = force || status.Restorable ? null : await PullFromRemoteAsync(stage, fingerprint, ct);
+        if (!force && (status.Restorable || pulled is not null))
         {
             string? problem;
             lock (gate) problem = TryRestore(stage, fingerprint, inputs!);
             if (problem is null)
-                return Record(new StageOutcome(name, StageResult.Restored, $"{why}; outputs restored from run-cache", clock.Elapsed, fingerprint));
+                return Record(Restored(name, why, clock.Elapsed, fingerprint, pulled));
             say.Warn($"{name}: {problem}; running the stage instead");
             why += $"; {problem}";
         }
@@ -219,7 +223,9 @@ public sealed partial class StageEngine
                 RecordCacheUse(stage, fingerprint, context.CacheUse);
                 Commit(stage, fingerprint, inputsAfter, staging, say);
             }
-            return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint) { Metrics = context.MetricsOrNull() });
+            // Outside the gate: the network must not hold up the other stages' bookkeeping.
+            var pushed = await PushToRemoteAsync(stage, fingerprint, ct);
+            return Record(new StageOutcome(name, StageResult.Executed, why, clock.Elapsed, fingerprint) { Metrics = WithRemoteBytes(context.MetricsOrNull(), "remote_pushed_bytes", pushed > 0 ? pushed : null) });
         }
         catch (Exception e)
         {
@@ -278,10 +284,12 @@ public sealed partial class StageEngine
     /// <summary>
     /// Removes what a killed build left: staging folders, and the temporary files of atomic writes anywhere
     /// under the artifacts folder (lock, run records, run-cache objects, inner caches). Only called under the
-    /// build lock, when no other build can be writing them.
+    /// build lock, when no other build can be writing them. A cache folder outside the artifacts folder is not
+    /// covered by that lock (other checkouts may share it): there only temporary files older than an hour go.
     /// </summary>
     public void CleanLeftovers()
     {
+        CleanSharedCacheLeftovers();
         var staging = Path.Combine(workspace.StateDir, "staging");
         if (Directory.Exists(staging))
             foreach (var dir in Directory.GetDirectories(staging))
@@ -554,5 +562,51 @@ public sealed partial class StageEngine
             }
         }
         return problems;
+    }
+
+    /// <summary>
+    /// Asks the remote cache, if any, for this fingerprint's run and copies it into the local run-cache (verified),
+    /// so the local restore serves it. The bytes pulled, or null when nothing usable came.
+    /// </summary>
+    private async Task<long?> PullFromRemoteAsync(StageDefinition stage, string fingerprint, CancellationToken ct) =>
+        remote is null ? null : await remote.PullAsync(stage, fingerprint, runCache, ct);
+
+    /// <summary>Sends a run just committed to the remote cache, if any and pushing is on; the object bytes sent.</summary>
+    private async Task<long> PushToRemoteAsync(StageDefinition stage, string fingerprint, CancellationToken ct) =>
+        remote is null ? 0 : await remote.PushAsync(stage.Name, fingerprint, runCache, ct);
+
+    /// <summary>A restore's outcome, saying (and counting in the run record) when its outputs came from the remote cache.</summary>
+    private static StageOutcome Restored(string name, string why, TimeSpan duration, string fingerprint, long? pulledBytes) =>
+        new(name, StageResult.Restored, $"{why}; outputs restored from {(pulledBytes is null ? "run-cache" : "remote cache")}", duration, fingerprint)
+        {
+            Metrics = WithRemoteBytes(null, "remote_pulled_bytes", pulledBytes),
+        };
+
+    /// <summary>A stage's metrics plus the bytes moved to or from the remote cache; unchanged when <paramref name="bytes"/> is null.</summary>
+    private static IReadOnlyDictionary<string, double>? WithRemoteBytes(IReadOnlyDictionary<string, double>? metrics, string key, long? bytes) =>
+        bytes is null ? metrics : new Dictionary<string, double>(metrics ?? new Dictionary<string, double>(), StringComparer.Ordinal) { [key] = bytes.Value };
+
+    /// <summary>How long a temporary file in a shared cache folder must lie untouched before it counts as left by a killed build.</summary>
+    private static readonly TimeSpan SharedTempAge = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Temporary files in a cache folder outside the artifacts folder: the build lock does not cover it, so a fresh
+    /// one may be another checkout's write in progress; only old ones go.
+    /// </summary>
+    private void CleanSharedCacheLeftovers()
+    {
+        if (!workspace.CacheIsShared || !Directory.Exists(workspace.CacheDir)) return;
+        List<string> old;
+        try
+        {
+            old = Directory.EnumerateFiles(workspace.CacheDir, ".*.tmp", SearchOption.AllDirectories)
+                .Where(f => TempFileName().IsMatch(Path.GetFileName(f)) && File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - SharedTempAge).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return; // another checkout's Gc removed a folder under us: its leftovers wait for the next build
+        }
+        foreach (var temp in old) File.Delete(temp);
+        if (old.Count > 0) reporter.Info($"removed {old.Count} temporary file(s) older than {SharedTempAge.TotalHours:0} h from the cache folder");
     }
 }

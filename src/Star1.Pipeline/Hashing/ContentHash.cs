@@ -15,4 +15,7 @@ public static class ContentHash
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+
+    /// <summary>Whether a text is a hash as written here (64 lower-case hex digits): what may name a cache file.</summary>
+    public static bool IsSha256Hex(string text) => text.Length == 64 && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

@@ -24,7 +24,10 @@ public enum ReportLevel
     Normal,
 }
 
-/// <summary>Plain line-per-message reporter, for terminals, redirected output and tests. Never writes escape codes.</summary>
+/// <summary>
+/// Plain line-per-message reporter, for terminals, redirected output and tests. Never writes escape codes.
+/// Safe to call from stages running side by side: a line is written whole.
+/// </summary>
 public sealed class TextStageReporter : IStageReporter
 {
     /// <summary>A step that finishes sooner than this prints no progress at all: 0% then 100% is noise.</summary>
@@ -51,16 +54,27 @@ public sealed class TextStageReporter : IStageReporter
         this.lineWidth = lineWidth is > 0 ? lineWidth : null;
     }
 
+    private readonly Lock gate = new();
+
     public void Info(string message)
     {
-        if (level >= ReportLevel.Normal) writer.WriteLine(message);
+        if (level < ReportLevel.Normal) return;
+        lock (gate) writer.WriteLine(message);
     }
 
-    public void Warn(string message) => writer.WriteLine($"warning: {message}");
+    public void Warn(string message)
+    {
+        lock (gate) writer.WriteLine($"warning: {message}");
+    }
 
     public void Progress(string stage, string step, long done, long total, string? detail = null)
     {
         if (level < ReportLevel.Normal) return;
+        lock (gate) WriteProgress(stage, step, done, total, detail);
+    }
+
+    private void WriteProgress(string stage, string step, long done, long total, string? detail)
+    {
         var key = $"{stage}/{step}";
         var now = clock();
         if (!steps.TryGetValue(key, out var state)) state = (now, -1);

@@ -12,6 +12,7 @@ public static class ChildProcess
     {
         var assembly = typeof(FixtureProgram).Assembly.Location;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.Environment[HermeticEnvironment.ChildVariable] = "1";
         foreach (var (name, value) in environment)
         {
             if (value is null) info.Environment.Remove(name);
