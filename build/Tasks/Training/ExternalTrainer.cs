@@ -82,5 +82,6 @@ public static class ExternalTrainer
     private static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 
     private static void WriteJson(string path, JsonObject json) =>
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        // Relaxed escaping: paths and values as a person (and grep) would write them; it is still plain JSON.
+        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
 }
