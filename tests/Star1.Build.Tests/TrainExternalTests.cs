@@ -181,4 +181,42 @@ public sealed class TrainExternalTests(DemoPipeline demo)
         var e = Assert.Throws<ArgumentException>(() => external.AccumulationSteps(4, 2));
         Assert.Contains("train.global_batch 4 is not a multiple of train.micro_batch 2 x train.external.gpus 8", e.Message);
     }
+
+    [Fact]
+    public async Task CancellingOrTheTimeoutKillsTheCommandsWholeProcessTree()
+    {
+        var folder = Directory.CreateTempSubdirectory("star1-proc-").FullName;
+        try
+        {
+            // A child that would outlive its shell: its pid is written first, so the test can see whether it died.
+            const string command = "sleep 60 & echo $! > child.pid; echo started; wait";
+            var lines = new List<string>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAsync<TimeoutException>(() => ExternalProcess.RunAsync(command, folder, TimeSpan.FromSeconds(1), lines.Add, CancellationToken.None));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed}");
+            Assert.Contains("started", lines);
+            Assert.False(Alive(folder));
+
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ExternalProcess.RunAsync(command, folder, TimeSpan.FromHours(1), _ => { }, cancel.Token));
+            Assert.False(Alive(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Whether the child the command started still runs (a killed process may linger briefly as a zombie).</summary>
+    private static bool Alive(string folder)
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(folder, "child.pid")).Trim());
+        for (var i = 0; i < 50; i++)
+        {
+            var stat = $"/proc/{pid}/stat";
+            if (!File.Exists(stat) || File.ReadAllText(stat).Split(' ')[2] == "Z") return false;
+            Thread.Sleep(100);
+        }
+        return true;
+    }
 }
