@@ -155,8 +155,9 @@ public sealed class TrainExternalTests(DemoPipeline demo)
         try
         {
             var e = Assert.Throws<InvalidDataException>(() => TakenCheckpoint.Check(folder));
-            Assert.Contains("missing config.json, model.safetensors or model.safetensors.index.json", e.Message);
+            Assert.Contains("missing config.json, model.safetensors or model.safetensors.index.json, tokenizer.json", e.Message);
             File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
+            File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{}");
             File.WriteAllText(Path.Combine(folder, "model.safetensors.index.json"),
                 """{"weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}""");
             File.WriteAllBytes(Path.Combine(folder, "model-00001-of-00002.safetensors"), [0]);

@@ -6,8 +6,9 @@ namespace Star1.Build.Tasks.Training;
 
 /// <summary>
 /// What the stage checks of the checkpoint an external trainer saved into the staged checkpoint/ before the engine
-/// hashes and commits it: the files Generate and the evaluation stages load (config.json and the weights, one
-/// model.safetensors or an index whose every shard is there). A failure names the folder and what is missing.
+/// hashes and commits it: the files Generate and the evaluation stages load (config.json, the weights as one
+/// model.safetensors or an index whose every shard is there, and tokenizer.json: the trained model is loaded with its
+/// own tokenizer). A failure names the folder and what is missing.
 /// </summary>
 public static class TakenCheckpoint
 {
@@ -26,9 +27,10 @@ public static class TakenCheckpoint
         {
             missing.Add($"model.safetensors or {CheckpointLoader.IndexFile}");
         }
+        if (!File.Exists(Path.Combine(folder, "tokenizer.json"))) missing.Add("tokenizer.json");
         if (missing.Count > 0)
             throw new InvalidDataException($"the external trainer's checkpoint in {folder} is not a usable Hugging Face checkpoint: missing {string.Join(", ", missing)}. "
-                + "The command must save the final model (save_pretrained / Trainer.save_model) into {output_dir}");
+                + "The command must save the final model and its tokenizer (save_pretrained / Trainer.save_model) into {output_dir}");
     }
 
     private static IEnumerable<string> Shards(string index)
