@@ -30,25 +30,40 @@ public abstract class TrainStageTask : StageTask<BuildContext>
     protected abstract (string Stage, string File) TrainingFile { get; }
 
     /// <summary>The recipe, and the shard size: it does not change a weight, but it decides which files the checkpoint has.</summary>
-    public override IReadOnlyList<string> ParamKeys => [.. TrainParams.RecipeKeys, TrainParams.ShardSizeKey];
+    public override IReadOnlyList<string> ParamKeys => [.. TrainParams.RecipeKeys, TrainParams.ShardSizeKey, ExternalParams.BackendKey];
+
+    /// <summary>With train.backend external, the train.external keys that decide the weights (ExternalParams.Keys).</summary>
+    public override IEnumerable<string> ParamKeysFrom(EffectiveParams parameters) => IsExternal(parameters.Get) ? ExternalParams.Keys : [];
+
+    /// <summary>A bad train.backend is Preflight's to name; here it only means "no external keys".</summary>
+    private static bool IsExternal(Func<string, ParamNode> param)
+    {
+        try { return ExternalParams.IsExternal(param); }
+        catch (ArgumentException) { return false; }
+    }
 
     /// <summary>
     /// train.device "auto" means CUDA on a GPU machine and the CPU elsewhere, and the two train differently (bf16,
     /// checkpointing): the device it resolves to is part of the version, so a shared run-cache never hands a CPU
     /// run's weights to a GPU machine or the other way round.
     /// </summary>
-    public override string VersionFor(EffectiveParams parameters) =>
-        $"{Version} on {ComputeDevice.Kind(parameters.Get("train.device").AsString())}";
+    public override string VersionFor(EffectiveParams parameters) => IsExternal(parameters.Get)
+        // The external trainer runs where its command sends it: this machine's device decides nothing.
+        ? $"{Version} external"
+        : $"{Version} on {ComputeDevice.Kind(parameters.Get("train.device").AsString())}";
     /// <summary>How it works, not what it writes: gradient checkpointing (exact), whether a missing hub model may be
-    /// downloaded, and where hub models are kept (their files' hashes are the fingerprint's, not the folder's name).</summary>
-    public override IReadOnlyList<string> Settings => [TrainParams.CheckpointingKey, BaseModel.DownloadKey, BaseModel.ModelsCacheKey];
+    /// downloaded, and where hub models are kept (their files' hashes are the fingerprint's, not the folder's name).
+    /// The external trainer's timeout only decides when to give up, never a weight.</summary>
+    public override IReadOnlyList<string> Settings => [TrainParams.CheckpointingKey, BaseModel.DownloadKey, BaseModel.ModelsCacheKey, ExternalParams.TimeoutKey];
     public override IReadOnlyList<string> Reads => [$"{TrainingFile.Stage}/{TrainingFile.File}"];
     public override IReadOnlyList<string> Outputs => [Checkpoint, Metrics, LossCurve];
 
+    /// <summary>In process it keeps every core (or the GPU) busy; an external trainer uses this machine's GPUs too.</summary>
     public override bool CpuHeavyFor(EffectiveParams parameters) => true;
 
-    /// <summary>The epoch checkpoints of unfinished runs; each run records its key, so Gc drops those no kept run used.</summary>
-    public override IReadOnlyList<StageCache> Caches => [new(ResumeFolders.Cache, ResumeFolders.Prune)];
+    /// <summary>The epoch checkpoints of unfinished runs; each run records its key, so Gc drops those no kept run used.
+    /// The external backend's run folders (the files handed to its command) are pruned the same way.</summary>
+    public override IReadOnlyList<StageCache> Caches => [new(ResumeFolders.Cache, ResumeFolders.Prune), new(ExternalTrainer.Cache, ResumeFolders.Prune)];
 
     /// <summary>The base model's identity: its config, weights and tokenizer files, or the embedded tokenizer for tiny.</summary>
     public override IEnumerable<string> DataFiles(EffectiveParams parameters, string repoRoot) =>
@@ -62,6 +77,14 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         try
         {
             var p = TrainParams.Read(parameters.Get);
+            if (ExternalParams.IsExternal(parameters.Get))
+            {
+                // The external trainer needs no GPU here and fetches a hub model itself; what must hold is its command
+                // template and a batch it can split over its GPUs.
+                ExternalParams.Read(parameters.Get).AccumulationSteps(p.Recipe.GlobalBatch, p.Recipe.MicroBatch);
+                From(parameters.Get, repoRoot).Format(p.ChatFormat);
+                return null;
+            }
             ComputeDevice.Resolve(p.Device);
             ShardSize.Parse(parameters.Get(TrainParams.ShardSizeKey).AsString());
             var model = From(parameters.Get, repoRoot);
@@ -80,6 +103,12 @@ public abstract class TrainStageTask : StageTask<BuildContext>
         try
         {
             var p = TrainParams.Read(context.Params.Get);
+            if (ExternalParams.IsExternal(context.Params.Get))
+            {
+                var external = ExternalParams.Read(context.Params.Get);
+                return $"external trainer ({ExternalParams.CommandKey}) on {external.Gpus} GPU(s), ZeRO stage {external.ZeroStage}, "
+                    + $"{external.AccumulationSteps(p.Recipe.GlobalBatch, p.Recipe.MicroBatch)} accumulation step(s) per optimizer step; memory is the trainer's to plan";
+            }
             var device = ComputeDevice.Resolve(p.Device);
             var (dtype, checkpointing) = p.NumericsOn(device);
             var model = From(context.Params.Get, context.RepoRoot);
@@ -100,6 +129,11 @@ public abstract class TrainStageTask : StageTask<BuildContext>
     {
         var clock = Stopwatch.StartNew();
         var p = TrainParams.Read(stage.Param);
+        if (ExternalParams.IsExternal(stage.Param))
+        {
+            await ExecuteExternalAsync(stage, p, clock, ct);
+            return;
+        }
         var maxShardBytes = ShardSize.Parse(stage.Param(TrainParams.ShardSizeKey).AsString());
         var device = ComputeDevice.Resolve(p.Device);
         var (dtype, checkpointing) = p.NumericsOn(device);
@@ -170,15 +204,53 @@ public abstract class TrainStageTask : StageTask<BuildContext>
     }
 
     /// <summary>
+    /// train.backend external: the same rows in the same order as the in-process trainer would read, handed to
+    /// train.external.command (<see cref="ExternalTrainer"/>); its checkpoint becomes checkpoint/, its trainer_state.json
+    /// log (when it saved one) metrics.jsonl and the loss curve.
+    /// </summary>
+    private async Task ExecuteExternalAsync(StageContext stage, TrainParams p, Stopwatch clock, CancellationToken ct)
+    {
+        var external = ExternalParams.Read(stage.Param);
+        var baseModel = From(stage.Param, stage.RepoRoot);
+        var format = baseModel.Format(p.ChatFormat);
+        var input = stage.Input(TrainingFile.Stage, TrainingFile.File);
+        var items = TrainingSetReader.Read(input);
+        var runKey = RunKey(stage, input, baseModel, ExternalParams.Keys);
+        ExternalTrainer.Outcome outcome;
+        try
+        {
+            outcome = await ExternalTrainer.RunAsync(stage, p, external, baseModel, items, format, runKey, stage.Output(Checkpoint), ct);
+        }
+        catch (InvalidDataException e) when (e.Message.StartsWith("item ", StringComparison.Ordinal))
+        {
+            // The reply builder names the item; the user also needs the file it came from.
+            throw new InvalidDataException($"{input}: {e.Message}", e);
+        }
+        using (var log = new MetricsLog(stage.Output(Metrics)))
+            foreach (var step in outcome.Steps) log.Append(step);
+        if (outcome.Steps.Count == 0)
+            stage.Reporter.Warn($"{stage.StageName}: the external trainer left no {TrainerStateMetrics.FileName} with step losses in {Checkpoint}; "
+                + $"{Metrics} is empty (call Trainer.save_state() after training to keep its log)");
+        LossPlot.Save(outcome.Steps, stage.Output(LossCurve), $"{stage.StageName}: {baseModel.Spec} on {Path.GetFileName(input)} (external trainer)");
+        stage.RecordMetric("steps", outcome.Steps.Count);
+        if (outcome.Steps.Count > 0)
+        {
+            stage.RecordMetric("first_loss", outcome.Steps[0].Loss);
+            stage.RecordMetric("final_loss", outcome.Steps[^1].Loss);
+        }
+        stage.RecordMetric("seconds", clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
     /// The resume folder's name: a hash of everything the weights depend on (the training file, the recipe keys,
     /// the base model's files, the trainer's and this stage's code), so an epoch checkpoint is only ever continued
     /// by the very run that wrote it.
     /// </summary>
-    private string RunKey(StageContext stage, string input, BaseModel baseModel)
+    private string RunKey(StageContext stage, string input, BaseModel baseModel, IEnumerable<string>? moreKeys = null)
     {
         var key = new StringBuilder();
         key.Append("data ").AppendLine(stage.FileHash(input));
-        foreach (var k in TrainParams.RecipeKeys) key.Append(k).Append(' ').AppendLine(stage.Param(k).ToCanonicalJson());
+        foreach (var k in TrainParams.RecipeKeys.Concat(moreKeys ?? [])) key.Append(k).Append(' ').AppendLine(stage.Param(k).ToCanonicalJson());
         foreach (var f in baseModel.IdentityFiles()) key.Append("model ").Append(Path.GetFileName(f)).Append(' ').AppendLine(stage.FileHash(f));
         key.Append("code ").Append(stage.CodeHashOf(typeof(SftTrainer))).Append(' ').AppendLine(stage.CodeHashOf(GetType()));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..24];
