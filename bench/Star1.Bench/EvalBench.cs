@@ -71,7 +71,7 @@ internal static class EvalBench
         return 0;
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "params.yaml"))) return dir.FullName;

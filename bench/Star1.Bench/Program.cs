@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "llm-server" => await LlmBench.Server(args[1..]),
     "model" => ModelBench.Run(args[1..]),
     "eval" => await EvalBench.Run(args[1..]),
+    "star1" => Star1RunBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -27,5 +28,7 @@ static int Usage()
     Console.Error.WriteLine("         forward+backward tokens/s of a small Qwen2 vs PyTorch eager (python3-torch), decode tokens/s with and without the KV cache");
     Console.Error.WriteLine("  eval [--new-tokens 48] [--batch 8] [--repeat 8]");
     Console.Error.WriteLine("         generation tokens/s on the tiny model, batched with the KV cache vs one at a time without; HumanEval items graded/s");
+    Console.Error.WriteLine("  star1");
+    Console.Error.WriteLine("         ./build.sh --target Star1: from nothing serial vs side by side, pushing to and pulling from a remote cache (nginx), no-op; stage shares");
     return 2;
 }
