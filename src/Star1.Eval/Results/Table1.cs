@@ -16,7 +16,8 @@ public sealed record Table1Entry(string Model, string? PaperKey, IReadOnlyDictio
 /// </summary>
 /// <remarks>
 /// A model mapped to a paper row is followed by a second row, "paper: ...", holding the paper's numbers
-/// in the same columns. Putting them in their own row rather than in the same cell ("93.3 (96.0)")
+/// in the same columns, and a third, "ours - paper", with the signed difference where both exist (an average
+/// over only some of its sets has no difference: it is not the paper's average). Putting them in their own row rather than in the same cell ("93.3 (96.0)")
 /// keeps every cell a single number, so columns stay narrow, line up, and can be read or copied as
 /// numbers, while ours and the paper's still sit right above each other. A cell measured on fewer items
 /// than the full set (a demo set, a subsample) says so, "87.5 (n=8)", since a percentage over 8 items
@@ -62,7 +63,10 @@ public static class Table1
         {
             Validate(entry);
             Line(text, OurCells(entry));
-            if (entry.PaperKey is { } key) Line(text, PaperCells(PaperNumbers.Get(key)));
+            if (entry.PaperKey is not { } key) continue;
+            var paper = PaperNumbers.Get(key);
+            Line(text, PaperCells(paper));
+            Line(text, DifferenceCells(entry, paper));
         }
         return text.ToString();
     }
@@ -89,6 +93,22 @@ public static class Table1
         string Cell(string name) => row.Scores.TryGetValue(name, out var v) ? Percent(v) : "-";
         return ["paper: " + Escape(row.Label), .. SafetySets.Select(Cell), Percent(row.SafetyAverage), Cell("xstest"),
             .. ReasoningSets.Select(Cell), Percent(row.ReasoningAverage)];
+    }
+
+    private static List<string> DifferenceCells(Table1Entry entry, PaperRow row)
+    {
+        string Cell(string name) => entry.Scores.TryGetValue(name, out var ours) && row.Scores.TryGetValue(name, out var paper) ? Signed(ours.Percent - paper) : "-";
+        string Average(string[] sets, double paper) =>
+            Table1.Average(entry.Scores, sets) is { } ours && ours.Sets == sets.Length ? Signed(ours.Mean - paper) : "-";
+        return ["ours - paper", .. SafetySets.Select(Cell), Average(SafetySets, row.SafetyAverage), Cell("xstest"),
+            .. ReasoningSets.Select(Cell), Average(ReasoningSets, row.ReasoningAverage)];
+    }
+
+    /// <summary>A difference in points with its sign, "+2.3" or "-0.7"; one that rounds to nothing is "0.0".</summary>
+    private static string Signed(double value)
+    {
+        var text = Percent(value);
+        return text is "0.0" or "-0.0" ? "0.0" : value > 0 ? "+" + text : text;
     }
 
     private static void Validate(Table1Entry entry)

@@ -24,6 +24,19 @@ public class Table1Tests
     }
 
     [Fact]
+    public void UnderThePapersRowIsOursMinusThePapersWhereBothExist()
+    {
+        var lines = Table1.Render([new("m", "star1-qwen-1.5b", Scores(("strongreject", 90.0, 313), ("jbb", 96.0, 100), ("xstest", 75, 250)))]).Split('\n');
+        var cells = lines[4].Split(" | ");
+        Assert.Equal("| ours - paper", cells[0]);
+        Assert.Equal("-3.3", cells[1]);          // 90.0 - 93.3
+        Assert.Equal("0.0", cells[2]);           // 96.0 - 96.0, no sign
+        Assert.Equal("-", cells[3]);             // WildChat: not measured here
+        Assert.Equal("-", cells[5]);             // an average over 2 of 4 sets is not the paper's average
+        Assert.Equal("-", cells[6]);             // XSTest: the paper's row has no number
+    }
+
+    [Fact]
     public void AveragesCoverAllSetsOrSayHowManyTheyCover()
     {
         var lines = Table1.Render([new("m", null, Scores(("strongreject", 50, 313), ("jbb", 70, 100)))]).Split('\n');
