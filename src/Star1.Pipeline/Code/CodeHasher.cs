@@ -32,8 +32,20 @@ public sealed class CodeHasher
         remembered = cacheFile is null ? null : CodeIdentityCache.Load(cacheFile);
     }
 
+    /// <summary>
+    /// One walk at a time: stages running side by side ask for identities at once (the engine for a fingerprint,
+    /// a stage for its request cache's key), and the remembered identities are one file written as a whole.
+    /// Walks are memoised per type, so waiting here costs little.
+    /// </summary>
+    private readonly Lock gate = new();
+
     /// <summary>The code reachable from the given types (any type of a class suffices: the walk starts at its outermost type).</summary>
     public CodeIdentity Of(IEnumerable<Type> roots)
+    {
+        lock (gate) return OfUnlocked(roots);
+    }
+
+    private CodeIdentity OfUnlocked(IEnumerable<Type> roots)
     {
         var rootList = roots.Select(TypeDigest.Outermost).Distinct().ToList();
         var cacheable = remembered is not null && rootList.All(r => !string.IsNullOrEmpty(r.Assembly.Location));

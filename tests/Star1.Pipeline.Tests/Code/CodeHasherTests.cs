@@ -125,6 +125,29 @@ public sealed class CodeHasherTests
     }
 
     [Fact]
+    public void StagesRunningSideBySideMayAskForIdentitiesAtOnce()
+    {
+        // Sixty-four stage classes walked from many threads at once, each identity remembered in one file: the file is
+        // written whole each time, so unguarded this failed with "Collection was modified" (seen in a CI build).
+        InTempFolder(folder =>
+        {
+            var classes = string.Join('\n', Enumerable.Range(0, 64).Select(i => $"public static class Stage{i} {{ public static bool Run(double c) => Filter.Keep(c + {i}); }}"));
+            var assembly = PluginCompiler.CompileToFile(AsProject(Version1 + "\n" + classes), Path.Combine(folder, "Plugin.dll"));
+            var cacheFile = Path.Combine(folder, "code.json");
+            for (var round = 0; round < 10; round++)
+            {
+                File.Delete(cacheFile);
+                var hasher = new CodeHasher(_ => null, cacheFile);
+                var identities = new CodeIdentity[64];
+                Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i => identities[i] = hasher.Of([assembly.GetType($"Plugin.Stage{i}")!]));
+                Assert.All(identities, id => Assert.Contains("type Plugin.Filter", id.Parts.Keys));
+                Assert.Equal(64, identities.Select(id => id.Hash).Distinct().Count());
+                Assert.All(Enumerable.Range(0, 64), i => Assert.Contains($"Plugin.Stage{i}@", File.ReadAllText(cacheFile)));
+            }
+        });
+    }
+
+    [Fact]
     public void AnIdentityIsRememberedWhileTheAssemblyFileIsUnchangedAndRecomputedAfterARebuild()
     {
         InTempFolder(folder =>
