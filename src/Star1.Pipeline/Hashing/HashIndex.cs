@@ -17,7 +17,8 @@ public sealed class HashIndex
     private bool dirty;
 
     /// <summary>Counts full reads, so tests and the benchmark can prove a no-op run reads nothing.</summary>
-    public int FullHashes { get; private set; }
+    public int FullHashes => fullHashes;
+    private int fullHashes;
 
     private HashIndex(string storePath, ConcurrentDictionary<string, Entry> entries)
     {
@@ -52,7 +53,7 @@ public sealed class HashIndex
         if (stamp is null) return null;
         if (entries.TryGetValue(full, out var known) && known.Stamp == stamp.Value) return known.Hash;
         var hash = ContentHash.OfFile(full);
-        FullHashes++;
+        Interlocked.Increment(ref fullHashes);   // stages side by side hash at once
         // Re-stamp after hashing: if the file changed while we read it the stamps differ and the next run re-hashes.
         var after = FileStamp.Of(full);
         if (after == stamp) Remember(full, stamp.Value, hash);
