@@ -66,6 +66,8 @@ public sealed class CodeHasher
         var seenTypes = new HashSet<Type>();
         var seenPackages = new HashSet<Assembly>();
         var queue = new Queue<Type>(roots);
+        // Type names made path-free can meet (FileLocalNames): each name keeps the hashes of every type it stands for.
+        var typeHashes = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         while (queue.Count > 0)
         {
             var type = queue.Dequeue();
@@ -78,7 +80,10 @@ public sealed class CodeHasher
                 continue;
             }
             var digest = digests.GetOrAdd(type, TypeDigest.Of);
-            parts[$"type {type.FullName}"] = digest.Hash;
+            var name = $"type {FileLocalNames.Stable(type.FullName ?? type.Name)}";
+            if (!typeHashes.TryGetValue(name, out var hashes)) typeHashes[name] = hashes = new(StringComparer.Ordinal);
+            hashes.Add(digest.Hash);
+            parts[name] = hashes.Count == 1 ? digest.Hash : ContentHash.OfString(string.Join('\n', hashes));
             foreach (var next in digest.Types) queue.Enqueue(next);
             foreach (var package in digest.Packages) AddPackage(package, parts, seenPackages);
         }

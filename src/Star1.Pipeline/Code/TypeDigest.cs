@@ -44,11 +44,11 @@ internal sealed record TypeDigest(string Hash, IReadOnlySet<Type> Types, IReadOn
     public static TypeDigest Of(Type outermost)
     {
         var walker = Walk(outermost);
-        return new TypeDigest(ContentHash.OfString(walker.Text.ToString()), walker.Types, walker.Packages);
+        return new TypeDigest(ContentHash.OfString(FileLocalNames.Stable(walker.Text.ToString())), walker.Types, walker.Packages);
     }
 
     /// <summary>The normalised text a type's hash is taken over (for tests that check what it can and cannot say).</summary>
-    internal static string TextOf(Type outermost) => Walk(outermost).Text.ToString();
+    internal static string TextOf(Type outermost) => FileLocalNames.Stable(Walk(outermost).Text.ToString());
 
     private static Walker Walk(Type outermost)
     {

@@ -124,6 +124,33 @@ public sealed class CodeHasherTests
         Assert.All(hashed, path => Assert.DoesNotContain(Path.GetDirectoryName(typeof(object).Assembly.Location)!, path));
     }
 
+    private const string WithFileLocalHelper = """
+        namespace Plugin;
+        file static class Helper
+        {
+            public static int Twice(int x) => x * 2;
+        }
+        public static class Stage
+        {
+            public static int Run(int x) => Helper.Twice(x);
+        }
+        """;
+
+    [Fact]
+    public void FileLocalTypesAreNamedWithoutTheSourcePathSoAnotherCloneHashesTheSame()
+    {
+        // The compiler names a file-local type (as the regex generator's helpers are) after a checksum of its file's
+        // path: a clone in another folder must still give the same identity, and an edit to the helper must change it.
+        var here = Identity(AsProject(WithFileLocalHelper), "/home/a/star1/src/Plugin.cs");
+        var elsewhere = Identity(AsProject(WithFileLocalHelper), "/tmp/ci-clone/src/Plugin.cs");
+        Assert.Equal(here.Parts, elsewhere.Parts);
+        Assert.Contains(here.Parts.Keys, k => k.Contains("F__Helper", StringComparison.Ordinal));
+        Assert.DoesNotContain(here.Parts.Keys, k => System.Text.RegularExpressions.Regex.IsMatch(k, "F[0-9A-F]{64}__"));
+
+        var edited = Identity(AsProject(WithFileLocalHelper.Replace("x * 2", "x * 3", StringComparison.Ordinal)), "/tmp/ci-clone/src/Plugin.cs");
+        Assert.NotEqual(here.Hash, edited.Hash);
+    }
+
     [Fact]
     public void StagesRunningSideBySideMayAskForIdentitiesAtOnce()
     {
