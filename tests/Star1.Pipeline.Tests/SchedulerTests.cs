@@ -184,3 +184,28 @@ public sealed class SchedulerTests : IDisposable
     public void AtLeastOneJob() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new StageScheduler(repo.BareEngine(), jobs: 0, cpuJobs: 1));
 }
+
+/// <summary>A stage's kept lines: one block at the end, or blocks every <see cref="StageLines.MaxHold"/> for a stage that talks for long.</summary>
+public sealed class StageLinesTests
+{
+    [Fact]
+    public void LinesAreKeptUntilFlushedUnlessTheStageHasTalkedForLongerThanMaxHold()
+    {
+        var written = new StringWriter();
+        var time = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        var lines = new StageLines(new TextStageReporter(written), new Lock(), () => time);
+
+        lines.Info("one");
+        lines.Warn("two");
+        Assert.Equal("", written.ToString());
+
+        time += StageLines.MaxHold;
+        lines.Info("three");   // held as long as allowed: what was said so far goes out now
+        Assert.Equal(["one", "warning: two", "three"], written.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        lines.Info("four");
+        Assert.DoesNotContain("four", written.ToString());
+        lines.Flush();
+        Assert.EndsWith("four", written.ToString().TrimEnd());
+    }
+}
