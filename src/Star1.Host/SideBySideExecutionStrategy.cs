@@ -16,8 +16,10 @@ internal sealed class SideBySideExecutionStrategy(IExecutionStrategy inner, Stag
         if (stageTasks.Contains(task.Name))
         {
             // Scheduling happens before the first await of the task's action; its completion is the scheduler's
-            // business (WhenAllAsync), not Cake's.
-            _ = inner.ExecuteAsync(task, context);
+            // business (WhenAllAsync), not Cake's. A task that failed before scheduling anything (its action threw at
+            // once) has no stage to report it: its error is Cake's, now.
+            var scheduling = inner.ExecuteAsync(task, context);
+            if (scheduling.IsFaulted) await scheduling;
             return;
         }
         await scheduler.WhenAllAsync();
