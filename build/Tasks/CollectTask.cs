@@ -1,4 +1,3 @@
-using Spectre.Console;
 using Star1.Data.Collect;
 using Star1.Data.Collect.Funnel;
 using Star1.Data.Collect.Sources;

@@ -1,4 +1,3 @@
-using Spectre.Console;
 using Star1.Data.Deliberation;
 using Star1.Data.Selection;
 using Star1.Host;

@@ -37,6 +37,6 @@ public class StageBuildContext(ICakeContext cake, StageEngine engine, HostOption
     private async Task RunNowAsync(string stage, bool force)
     {
         var outcome = await Engine.RunAsync(stage, force);
-        Engine.Reporter.Info($"{stage}: {RunRecord.StatusWord(outcome.Result)} ({outcome.Reason})");
+        Engine.Reporter.Info(outcome.Line);
     }
 }

@@ -118,7 +118,7 @@ public sealed class StageScheduler
         try
         {
             var outcome = await engine.RunAsync(stage, force, say: lines);
-            lines.Info($"{stage}: {RunRecord.StatusWord(outcome.Result)} ({outcome.Reason})");
+            lines.Info(outcome.Line);
         }
         catch (Exception e)
         {

@@ -30,6 +30,9 @@ public sealed record StageOutcome(string Stage, StageResult Result, string Reaso
     /// <summary>What the stage counted while it ran (requests, cache hits, tokens, cost), failed runs included.</summary>
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
+    /// <summary>The line the console gets when the stage is done: "Train: executed (never run)".</summary>
+    public string Line => $"{Stage}: {RunRecord.StatusWord(Result)} ({Reason})";
+
     /// <summary>When the engine began with the stage (set when the outcome is recorded): with the duration, its span in the run.</summary>
     public DateTimeOffset Started { get; init; }
 }
