@@ -31,6 +31,17 @@ public sealed class EvalStagesTests(DemoPipeline demo)
     }
 
     [Fact]
+    public void ACellsCodeIsItsGenerationAndScoringNotTheTablesDrawing()
+    {
+        // Editing how Table 1 is drawn must re-run EvalTable, not thirty cells: each stage's code is what it reaches.
+        var stages = JsonDocument.Parse(File.ReadAllText(demo.Template.PathOf("artifacts", "star1.lock.json"))).RootElement.GetProperty("stages");
+        IEnumerable<string> Code(string stage) => stages.GetProperty(stage).GetProperty("inputs").GetProperty("code").EnumerateObject().Select(p => p.Name);
+        Assert.Contains("type Star1.Eval.Results.Table1", Code("EvalTable"));
+        Assert.DoesNotContain("type Star1.Eval.Results.Table1", Code("Eval.tiny.jbb"));
+        Assert.Contains("type Star1.Build.Tasks.Eval.EvalScoring", Code("Eval.tiny.jbb"));
+    }
+
+    [Fact]
     public async Task EveryCellWritesEachItemAndTheTableHasEveryModelThenASecondRunExecutesNothing()
     {
         var table = File.ReadAllText(demo.Template.PathOf("artifacts", "evaltable", "table.md"));

@@ -44,7 +44,9 @@ internal sealed class EvalCell(EvalModel model, string benchmark)
             DataFiles = (p, root) => [.. model.DataFiles(p.Get, root), .. BenchmarkFiles(p, root), .. EvalScoring.DataFiles(p, root, spec)],
             Caches = [new(EvalGeneration.Cache, RequestCache.Prune), new(EvalScoring.Cache, RequestCache.Prune)],
             Preflight = (p, root) => model.Problem(p, root) ?? BenchmarkProblem(p, root) ?? EvalScoring.Problem(p, root, spec),
-            CodeRoots = [typeof(EvalTask)],
+            // The cell's own code (generation, scoring), not the task's: a change to how the table is drawn is not a
+            // change to a cell's numbers.
+            CodeRoots = [typeof(EvalCell)],
             // A model run in process keeps the CPU (or GPU) busy; one behind an endpoint or in a file waits.
             CpuHeavy = model.InProcess,
             Execute = (stage, ct) => ExecuteAsync(context, stage, ct),

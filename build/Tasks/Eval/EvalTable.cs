@@ -27,7 +27,7 @@ internal static class EvalTable
         Upstream = cells,
         UpstreamOutputs = [.. cells.Select(c => $"{c}/{EvalCell.SummaryFile}")],
         Outputs = [TableFile, ResultsFile, .. models.Select(m => CsvFile(m.Name))],
-        CodeRoots = [typeof(EvalTask)],
+        CodeRoots = [typeof(EvalTable)],
         Execute = (stage, ct) => WriteAsync(stage, models, benchmarks, ct),
     };
 
