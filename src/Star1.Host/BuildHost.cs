@@ -103,9 +103,10 @@ public static class BuildHost
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;
         }
-        // A build that only reads (Status, --dryrun, --tree) never talks to the remote cache.
+        // Status and --dryrun only ask the remote cache whether it holds a run (HEAD ac/...); they never pull or push,
+        // since nothing executes. --tree never talks to it.
         using (buildLock)
-        using (var remote = readOnly ? null : RemoteCache.From(cacheSettings, reporter.Warn))
+        using (var remote = options.Tree ? null : RemoteCache.From(cacheSettings, reporter.Warn))
             return await RunLockedAsync(options, graph, target, closure, readOnly, dryRun, workspace, parameters, remote, reporter, console, isTerminal, createContext);
     }
 

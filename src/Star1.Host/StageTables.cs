@@ -52,7 +52,7 @@ public static class StageTables
                 Freshness.Waiting => ("waiting", "grey"),
                 _ => ("stale", "yellow"),
             };
-            var reason = s.State == Freshness.Fresh ? "" : string.Join("; ", s.Reasons) + (s.Restorable ? " (restorable from run-cache)" : "");
+            var reason = s.State == Freshness.Fresh ? "" : string.Join("; ", s.Reasons) + s.RestoreNote;
             if (s.WouldStop is { } stop) reason += $"; the run would stop here: {stop}";
             else if (s.Estimate is { } estimate) reason += $"; {estimate}";
             table.AddRow(Markup.Escape(s.Stage), $"[{colour}]{word}[/]", Markup.Escape(reason));

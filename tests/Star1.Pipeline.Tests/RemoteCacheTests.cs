@@ -75,6 +75,41 @@ public sealed class RemoteCacheTests : IDisposable
     }
 
     [NginxFact]
+    public async Task DryRunAndStatusSayWhatTheRemoteWouldRestoreAndPullNothing()
+    {
+        var server = Own(new NginxServer());
+        var first = Clone(server.Url);
+        Assert.Equal(0, await first.Run("--target", "HostAll"));
+
+        var second = Clone(server.Url);
+        Assert.Equal(0, await second.Run("--target", "HostAll", "--dryrun"));
+        var row = Assert.Single(second.Output.Split('\n'), l => l.Contains("HostFirst") && l.Contains("never run"));
+        Assert.Contains("(restorable from remote cache)", row);
+        // Asking is all it did: nothing pulled into the local run-cache, no output, no lock.
+        Assert.False(Directory.Exists(second.PathOf("artifacts", "cache")));
+        Assert.False(File.Exists(FirstOutput(second)));
+        Assert.False(File.Exists(second.PathOf("artifacts", "star1.lock.json")));
+
+        // A run the remote does not hold (another n, another fingerprint) would execute, and says so.
+        second.ClearOutput();
+        Assert.Equal(0, await second.Run("--target", "HostAll", "--dryrun", "--set", "first.n=4"));
+        Assert.Contains("never run", second.Output);
+        Assert.DoesNotContain("restorable", second.Output);
+        Assert.DoesNotContain("warning", second.Output);
+    }
+
+    [Fact]
+    public async Task DryRunAgainstADownServerWarnsOnceAndSaysTheStagesExecute()
+    {
+        var port = NginxServer.FreePort();
+        var clone = Clone($"http://127.0.0.1:{port}/star1");
+        Assert.Equal(0, await clone.Run("--target", "HostAll", "--dryrun"));
+        Assert.Single(clone.Output.Split('\n'), l => l.Contains("warning:") && l.Contains("HEAD ac/") && l.Contains("cannot be reached"));
+        Assert.Contains("never run", clone.Output);
+        Assert.DoesNotContain("restorable", clone.Output);
+    }
+
+    [NginxFact]
     public async Task ACorruptedRemoteObjectIsRefusedAndTheStageRunsHere()
     {
         var server = Own(new NginxServer());

@@ -82,6 +82,14 @@ public sealed class RemoteCache(HttpRemoteCache http, bool push, Action<string> 
     }
 
     /// <summary>
+    /// Whether the server holds a run entry for this fingerprint (one HEAD), for Status and --dryrun: a stage it
+    /// holds would be pulled rather than executed. Its objects are fetched and checked only by a real pull, so a
+    /// damaged one can still turn this into an execution then. False when the remote is off or failed.
+    /// </summary>
+    public async Task<bool> HasRunAsync(string fingerprint, CancellationToken ct) =>
+        http.Enabled && await http.ExistsAsync($"ac/{fingerprint}", ct) is true;
+
+    /// <summary>
     /// Sends a run the local run-cache holds: the objects the server lacks (asked with HEAD), then the entry last,
     /// so no reader sees an entry whose objects are missing. An entry the server has stays: the first one wins,
     /// as in the local run-cache. Returns the object bytes sent.

@@ -123,6 +123,10 @@ public sealed partial class StageEngine
     {
         var status = Inspect(name);
         if (status.State is Freshness.Fresh or Freshness.Waiting || status.Restorable) return status;
+        // A run the remote cache holds is pulled, not executed: no cost, and no preflight stops it. Blocking is
+        // fine here: Status and --dryrun print one table and the HTTP client has its own timeout.
+        if (remote is not null && remote.HasRunAsync(status.Fingerprint!, CancellationToken.None).GetAwaiter().GetResult())
+            return status with { InRemote = true, WouldStop = null };
         var stage = stages[name];
         var context = new StageEstimateContext(parameters, workspace.RepoRoot, workspace.OutputPath, cache => workspace.StageCacheDir(name, cache), code.HashOf);
         return status with { Estimate = stage.Estimate(context) };

@@ -13,12 +13,21 @@ public sealed record StageStatus(string Stage, Freshness State, IReadOnlyList<st
     /// <summary>Set when the stage would execute and can say what that costs (requests, tokens, money).</summary>
     public string? Estimate { get; init; }
 
+    /// <summary>
+    /// The remote cache holds a run for the current fingerprint (asked by Status and --dryrun only when the local
+    /// run-cache does not): the build would pull it rather than execute.
+    /// </summary>
+    public bool InRemote { get; init; }
+
+    /// <summary>Where a stage that is not fresh would be restored from, as the tables say it; "" when it would execute.</summary>
+    public string RestoreNote => Restorable ? " (restorable from run-cache)" : InRemote ? " (restorable from remote cache)" : "";
+
     public string Describe() => State switch
     {
         Freshness.Fresh => "fresh",
-        Freshness.NeverRun => Restorable ? "never run here (restorable from run-cache)" : "never run",
+        Freshness.NeverRun => Restorable || InRemote ? $"never run here{RestoreNote}" : "never run",
         Freshness.Waiting => $"waits on upstream: {string.Join("; ", Reasons)}",
-        _ => $"stale: {string.Join("; ", Reasons)}{(Restorable ? " (restorable from run-cache)" : "")}",
+        _ => $"stale: {string.Join("; ", Reasons)}{RestoreNote}",
     };
 }
 
