@@ -27,13 +27,24 @@ public class LinkedPackagesTests
         Assert.Equal(1, HardLinks(output));
         Assert.True(ElfWeakVersionNeed.ReadNeeds(output).Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak);
 
-        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string[] shipped = Directory.GetFiles(Path.Combine(packages, "torchsharp"), "libLibTorchSharp.so", SearchOption.AllDirectories);
+        string[] shipped = PackageFolders()
+            .Select(folder => Path.Combine(folder, "torchsharp"))
+            .Where(Directory.Exists)
+            .SelectMany(folder => Directory.GetFiles(folder, "libLibTorchSharp.so", SearchOption.AllDirectories))
+            .ToArray();
         Assert.NotEmpty(shipped);
         foreach (string package in shipped)
             Assert.False(ElfWeakVersionNeed.ReadNeeds(package).Single(n => n.Name == "GLIBCXX_3.4.32").IsWeak,
                 $"the build patched the package folder's own copy: {package}");
+    }
+
+    /// <summary>Where restore took packages from: the assets file's package folders (bin/Debug/net10.0 -> obj/).</summary>
+    private static IEnumerable<string> PackageFolders()
+    {
+        string assets = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "obj", "project.assets.json"));
+        Assert.True(File.Exists(assets), $"no restore assets at {assets}");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(assets));
+        return json.RootElement.GetProperty("packageFolders").EnumerateObject().Select(p => p.Name).ToList();
     }
 
     /// <summary>The file's hard link count; .NET has no API for it, coreutils' stat does.</summary>
